@@ -1,4 +1,4 @@
-import { checkEventData, isEventType, ValidationError } from './schema.js'
+import { checkEventData, isEventType, isObject, ValidationError } from './schema.js'
 import { WIRE_VERSION, type WireEvent } from './types.js'
 
 /** At most this many events in one batch; the SDK sends 20. */
@@ -16,9 +16,6 @@ export interface ParsedBatch {
   events: WireEvent[]
   rejected: { id: string; reason: string }[]
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v == 'object' && v !== null && !Array.isArray(v)
 
 /** Checks one event; returns a clean copy or throws a ValidationError with the reason. */
 export function parseEvent(raw: unknown): WireEvent {

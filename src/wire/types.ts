@@ -41,7 +41,7 @@ export interface CartProduct {
 
 /** The `data` of each event type, after the SDK has built and checked it. */
 export interface EventDataMap {
-  pageViewed: { title?: string; referrer?: string }
+  pageViewed: Record<string, never>
   productViewed: ProductData
   productCategoryViewed: { productCategoryId: string }
   cartUpdated: { products: CartProduct[]; currencyCode?: string; recycleStateId: string }

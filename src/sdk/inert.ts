@@ -1,0 +1,15 @@
+import { EVENT_TYPES } from '../wire/types.js'
+import type { Tracker } from './tracker.js'
+
+/** What createTracker gives where there is no browser (SSR): a tracker that does nothing and throws nothing. */
+export function createInertTracker(): Tracker {
+  const none = () => undefined
+  const inert: Record<string, unknown> = {
+    visitorId: '',
+    cart: Object.freeze({ id: '', reset: () => '' }),
+    flush: () => Promise.resolve(),
+    reset: () => '',
+  }
+  for (const name of [...EVENT_TYPES, 'subscribe', 'identify', 'optIn', 'optOut']) inert[name] = none
+  return Object.freeze(inert) as Tracker
+}
