@@ -1,0 +1,147 @@
+import underPressure from '@fastify/under-pressure'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Config } from './config.js'
+import { handleError } from './errors.js'
+import { createEsputnikClient, type EsputnikClient } from './esputnik.js'
+import { createForwarder, type Forwarder } from './forwarder.js'
+import { createLoggerOptions } from './log.js'
+import { createMetrics, type RelayMetrics } from './metrics.js'
+import { eventsRoutes } from './routes/events.js'
+import { healthRoutes } from './routes/health.js'
+import { sdkRoute } from './routes/sdk.js'
+import { createSandbox, type Sandbox } from './sandbox/index.js'
+import { createPurger, type Purger } from './store/purger.js'
+import { createSqliteStore } from './store/sqlite.js'
+import type { Store } from './store/types.js'
+
+/** The impure parts, injectable so tests need no global mocks. */
+export interface AppDeps {
+  /** Default: SQLite at `config.sqlitePath`, closed with the app. An injected store is left open. */
+  store?: Store
+  fetch?: typeof fetch
+  now?: () => number
+  random?: () => number
+}
+
+export interface Relay {
+  config: Config
+  store: Store
+  forwarder: Forwarder
+  purger: Purger
+  metrics: RelayMetrics
+  client: EsputnikClient
+  /** Present when there is no API key (or SANDBOX_CONTROL is on). */
+  sandbox: Sandbox | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    relay: Relay
+  }
+}
+
+/** The sandbox lives on this very server, so its URL is known only once listening. */
+function ownOrigin(app: FastifyInstance): string {
+  const address = app.server.address()
+  if (!address || typeof address == 'string') throw new Error('the built-in sandbox is reachable only once the relay listens')
+  const host = address.address == '0.0.0.0' ? '127.0.0.1' : address.address == '::' ? '::1' : address.address
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
+}
+
+/**
+ * The relay as a fastify instance that is not listening yet. Forwarding and
+ * purging start when it listens (unless `config.autoStart` is false); closing
+ * it stops taking requests, lets the calls to eSputnik in flight finish, and
+ * closes the store.
+ */
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const now = deps.now ?? Date.now
+  const hops = config.trustProxy
+  const app = Fastify({
+    logger: createLoggerOptions(config.logLevel),
+    // A hop count trusts the n nearest proxies (fastify's types lack the number form).
+    trustProxy: typeof hops == 'number' ? (_address: string, i: number) => i < hops : hops,
+  })
+  const store = deps.store ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous })
+  const metrics = createMetrics({ counts: () => store.counts(), now, defaults: true })
+  const sandbox =
+    !config.apiKey || config.sandboxControl
+      ? createSandbox({
+          control: config.sandboxControl,
+          faults: config.sandboxFaults,
+          now,
+          note:
+            config.anonymousEvents == 'hold'
+              ? 'Events of visitors not linked to a contact yet are held (ANONYMOUS_EVENTS=hold); set ANONYMOUS_EVENTS=forward to see them here at once.'
+              : '',
+        })
+      : undefined
+  const client = createEsputnikClient({
+    baseUrl: config.baseUrl ?? (() => `${ownOrigin(app)}/sandbox`),
+    // The sandbox only checks that some key is sent.
+    apiKey: config.apiKey || 'sandbox',
+    timeoutMs: config.upstreamTimeoutMs,
+    fetch: deps.fetch,
+    now,
+  })
+  const forwarder = createForwarder({
+    store,
+    client,
+    metrics,
+    log: app.log.child({ component: 'forwarder' }),
+    ratePerSec: config.upstreamRatePerSec,
+    concurrency: config.upstreamConcurrency,
+    claimBatch: config.claimBatch,
+    leaseMs: config.leaseMs,
+    idlePollMs: config.idlePollMs,
+    retryBaseMs: config.retryBaseMs,
+    retryMaxMs: config.retryMaxMs,
+    retryForMs: config.retryForMs,
+    authPauseMs: config.authPauseMs,
+    rateGuardMs: config.rateGuardMs,
+    now,
+    random: deps.random,
+  })
+  const purger = createPurger({
+    store,
+    dedupMs: config.dedupMs,
+    heldTtlMs: config.heldTtlMs,
+    everyMs: config.purgeEveryMs,
+    chunk: config.purgeChunk,
+    now,
+    log: app.log.child({ component: 'purger' }),
+  })
+  app.decorate('relay', { config, store, forwarder, purger, metrics, client, sandbox })
+
+  app.setErrorHandler(handleError)
+  // Sheds load with 503 + Retry-After when the event loop stalls, before requests time out in the browser.
+  await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
+  await app.register(eventsRoutes, {
+    store,
+    metrics,
+    allowedOrigins: config.allowedOrigins,
+    ingestRatePerMinute: config.ingestRatePerMinute,
+    anonymousEvents: config.anonymousEvents,
+    now,
+    onQueued: () => forwarder.wake(),
+  })
+  await app.register(sdkRoute, { file: config.sdkFile })
+  // Probes and the sandbox are called many times a second; their access logs would drown the rest.
+  await app.register(healthRoutes, { store, metrics, now, pausedUntil: () => forwarder.pausedUntil(), logLevel: 'warn' })
+  if (sandbox) await app.register(sandbox.plugin, { prefix: '/sandbox', logLevel: 'warn' })
+
+  if (config.autoStart) {
+    app.addHook('onListen', async () => {
+      forwarder.start()
+      purger.start()
+    })
+  }
+  app.addHook('preClose', async () => {
+    await purger.stop()
+    await forwarder.stop()
+  })
+  app.addHook('onClose', async () => {
+    if (!deps.store) await store.close()
+  })
+  return app
+}

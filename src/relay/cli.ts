@@ -1,0 +1,95 @@
+import { parseArgs } from 'node:util'
+import { loadConfig } from './config.js'
+import { describeEnv } from './env-schema.js'
+import { ConfigError } from './errors.js'
+import { serve } from './server.js'
+import { createSqliteStore } from './store/sqlite.js'
+import type { DeadLetter, Store } from './store/types.js'
+
+export const USAGE = `Usage: esputnik-relay [command]
+
+  (none), serve                     start the relay (settings from the environment)
+  dead-letters list [--limit N] [--json]
+                                    show events eSputnik refused, newest first
+  dead-letters replay --all | ID…   queue dead letters again; a running relay sends them
+  env                               print the environment variables as a Markdown table
+  help                              this text
+
+The store is the one SQLITE_PATH names (default data/relay.db).`
+
+export interface CliIo {
+  env: Record<string, string | undefined>
+  out: (line: string) => void
+  err: (line: string) => void
+  /** Default: the SQLite store of the environment's SQLITE_PATH. */
+  openStore?: () => Store
+  now?: () => number
+}
+
+function formatDeadLetters(list: DeadLetter[]): string {
+  if (list.length == 0) return 'No dead letters.'
+  const rows = list.map((d) =>
+    [new Date(d.deadAt).toISOString(), d.id, d.type, d.status ?? '-', d.attempts, d.reason.replace(/\s+/g, ' ').slice(0, 160)].join('  '),
+  )
+  return ['dead at                   id  type  status  attempts  reason', ...rows].join('\n')
+}
+
+async function deadLetters(args: string[], io: CliIo, store: Store): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { limit: { type: 'string' }, json: { type: 'boolean' }, all: { type: 'boolean' } },
+  })
+  const [action, ...ids] = positionals
+  if (action == 'list') {
+    const list = await store.listDeadLetters({ limit: Number(values.limit ?? 100) || 100 })
+    io.out(values.json ? JSON.stringify(list, null, 2) : formatDeadLetters(list))
+    return 0
+  }
+  if (action == 'replay') {
+    if (!values.all && ids.length == 0) {
+      io.err('dead-letters replay needs --all or the ids to replay')
+      return 2
+    }
+    const n = await store.replayDeadLetters(values.all ? 'all' : ids, (io.now ?? Date.now)())
+    io.out(`${n} dead letter${n == 1 ? '' : 's'} queued again.`)
+    return 0
+  }
+  io.err(USAGE)
+  return 2
+}
+
+/** Runs one command; returns the exit code (serve keeps running and returns 0). */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command = 'serve', ...rest] = argv
+  try {
+    switch (command) {
+      case 'serve':
+        await serve(io.env)
+        return 0
+      case 'env':
+        io.out(describeEnv())
+        return 0
+      case 'dead-letters': {
+        const config = loadConfig(io.env)
+        const store = io.openStore?.() ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous })
+        try {
+          return await deadLetters(rest, io, store)
+        } finally {
+          await store.close()
+        }
+      }
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE)
+        return 0
+      default:
+        io.err(`unknown command ${command}\n\n${USAGE}`)
+        return 2
+    }
+  } catch (error) {
+    io.err(`esputnik-relay: ${error instanceof ConfigError ? error.message : (error as Error).message}`)
+    return 1
+  }
+}

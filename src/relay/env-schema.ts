@@ -1,0 +1,128 @@
+/**
+ * The relay's environment variables: one entry each with its parser, default
+ * and the line the README table shows (`esputnik-relay env` prints it).
+ */
+
+interface Spec<T> {
+  parse: (raw: string) => T
+  default: T
+  doc: string
+  /** Its value is never echoed in an error. */
+  secret?: boolean
+}
+
+const spec = <T>(parse: (raw: string) => T, fallback: T, doc: string, secret = false): Spec<T> => ({
+  parse,
+  default: fallback,
+  doc,
+  secret,
+})
+
+const int = (min: number, max: number) => (raw: string) => {
+  const n = Number(raw)
+  if (!/^-?\d+$/.test(raw) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`)
+  return n
+}
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string): T => {
+    const hit = values.find((v) => v.toLowerCase() == raw.toLowerCase())
+    if (!hit) throw new Error(`must be one of ${values.join(', ')}`)
+    return hit
+  }
+
+const flag = (raw: string) => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true
+  if (/^(0|false|no|off)$/i.test(raw)) return false
+  throw new Error('must be true or false')
+}
+
+function origin(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`${raw} is not a URL`)
+  }
+  if (!/^https?:$/.test(url.protocol)) throw new Error(`${raw} must be http or https`)
+  if (url.origin != raw.replace(/\/$/, '')) throw new Error(`${raw} must be a bare origin such as https://shop.example.com`)
+  return url.origin
+}
+
+/** Comma-separated exact origins; `*` is refused on purpose, the relay never echoes any Origin. */
+const origins = (raw: string) => {
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean)
+  if (list.includes('*')) throw new Error('must list exact origins; * is not allowed')
+  return list.map(origin)
+}
+
+/** An origin, optionally with a path prefix (another relay's `/sandbox`); no query or hash. */
+function baseUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error(`${raw} is not a URL`)
+  }
+  if (!/^https?:$/.test(url.protocol) || url.search || url.hash) throw new Error('must be an http(s) URL without query or hash')
+  return url.origin + url.pathname.replace(/\/+$/, '')
+}
+
+function trustProxy(raw: string): boolean | number | string[] {
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() == 'true'
+  if (/^\d+$/.test(raw)) return Number(raw)
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean)
+  if (!list.every((s) => /^[\d.:a-f/]+$/i.test(s))) throw new Error('must be true, false, a hop count or a list of IPs/CIDRs')
+  return list
+}
+
+const status = (raw: string) => {
+  const n = int(100, 599)(raw)
+  if (n < 400) throw new Error('must be an HTTP error status such as 500, 429 or 401')
+  return n
+}
+
+const text = (raw: string) => raw
+
+export const ENV_SCHEMA = {
+  PORT: spec(int(0, 65535), 8787, 'Port to listen on.'),
+  HOST: spec(text, '0.0.0.0', 'Interface to listen on.'),
+  ESPUTNIK_API_KEY: spec(text, '', 'eSputnik API key, sent as the Basic auth password. Empty: events go to the built-in sandbox.', true),
+  ESPUTNIK_BASE_URL: spec<string | undefined>(
+    baseUrl,
+    undefined,
+    'Origin that `/api/v2/event` is appended to. Default `https://esputnik.com` with a key, the built-in `/sandbox` without one.',
+  ),
+  ALLOWED_ORIGINS: spec(origins, [] as string[], 'Comma-separated site origins that may call `/v1/e` with CORS (exact match, no `*`).'),
+  TRUST_PROXY: spec(trustProxy, false as boolean | number | string[], 'Behind a proxy: `true`, a hop count or proxy IPs, so per-IP limits see the visitor.'),
+  INGEST_RATE_PER_MINUTE: spec(int(1, 1_000_000), 1200, 'Batches one IP may post per minute before 429.'),
+  SQLITE_PATH: spec(text, 'data/relay.db', 'SQLite database file (created with its folder).'),
+  SQLITE_SYNCHRONOUS: spec(oneOf('NORMAL', 'FULL'), 'NORMAL' as 'NORMAL' | 'FULL', '`NORMAL` (WAL, survives a crash of the process) or `FULL` (also survives power loss).'),
+  ANONYMOUS_EVENTS: spec(oneOf('hold', 'forward'), 'hold' as 'hold' | 'forward', '`hold` events of unknown visitors until they are linked to a contact, or `forward` them at once with the visitor id as keyValue.'),
+  UPSTREAM_RATE_PER_SEC: spec(int(1, 10_000), 300, 'Most Generate event calls in any 1 s window (eSputnik allows 350).'),
+  UPSTREAM_CONCURRENCY: spec(int(1, 256), 16, 'Most calls to eSputnik in flight at once.'),
+  UPSTREAM_TIMEOUT_MS: spec(int(100, 120_000), 10_000, 'Timeout of one call to eSputnik.'),
+  RETRY_BASE_MS: spec(int(1, 3_600_000), 1000, 'First retry delay (full-jitter exponential backoff).'),
+  RETRY_MAX_MS: spec(int(1, 86_400_000), 300_000, 'Longest retry delay.'),
+  RETRY_FOR_HOURS: spec(int(1, 24 * 30), 72, 'Retryable failures become dead letters after this long.'),
+  AUTH_PAUSE_MS: spec(int(1, 86_400_000), 300_000, 'After a 401/403 forwarding pauses this long, then tries again.'),
+  DEDUP_DAYS: spec(int(1, 365), 7, 'A resent event id within this window is accepted but forwarded once.'),
+  HELD_EVENTS_TTL_DAYS: spec(int(1, 365), 30, 'Held events of never-linked visitors are purged after this long.'),
+  LOG_LEVEL: spec(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info' as 'info', 'pino log level. Emails and phones are masked.'),
+  SDK_FILE: spec<string | undefined>(text, undefined, 'File served at `/sdk.js`. Default `dist/esputnik-tracker.min.js` of this package.'),
+  SANDBOX_CONTROL: spec(flag, false, 'Enable `POST /sandbox/faults` and `DELETE /sandbox/requests` (tests only).'),
+  SANDBOX_FAIL_STATUS: spec<number | undefined>(status, undefined, 'Sandbox answers the next `SANDBOX_FAIL_COUNT` calls with this status.'),
+  SANDBOX_FAIL_COUNT: spec(int(0, 1_000_000), 1, 'How many calls get `SANDBOX_FAIL_STATUS`.'),
+  SANDBOX_LATENCY_MS: spec(int(0, 60_000), 0, 'Delay added to every sandbox answer.'),
+  SANDBOX_RESET_COUNT: spec(int(0, 1_000_000), 0, 'The next N sandbox calls get their connection reset.'),
+}
+
+export type EnvValues = { [K in keyof typeof ENV_SCHEMA]: (typeof ENV_SCHEMA)[K]['default'] }
+
+/** The README's table of environment variables. */
+export function describeEnv(): string {
+  const show = (v: unknown) => (v === undefined || v === '' ? '' : `\`${Array.isArray(v) ? v.join(',') : String(v)}\``)
+  const rows = Object.entries(ENV_SCHEMA).map(([name, s]) => `| \`${name}\` | ${show(s.default)} | ${s.doc} |`)
+  return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')
+}

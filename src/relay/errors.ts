@@ -1,0 +1,64 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { ValidationError } from '../wire/schema.js'
+
+/** Bad environment: one line per variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+/** An event that would break eSputnik's rules; it becomes a dead letter with this reason. */
+export class MappingError extends Error {
+  override name = 'MappingError'
+}
+
+export type UpstreamOutcome = 'retry' | 'dead' | 'auth'
+
+/**
+ * A call to eSputnik that did not succeed. `status` is undefined for timeouts
+ * and network errors; `outcome` says what the forwarder does with it.
+ */
+export class UpstreamError extends Error {
+  override name = 'UpstreamError'
+  readonly retryable: boolean
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly outcome: UpstreamOutcome,
+    readonly body = '',
+    /** From a Retry-After header, when eSputnik sends one (undocumented). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message)
+    this.retryable = outcome == 'retry'
+  }
+}
+
+/** Friendlier words for fastify's own 4xx errors. */
+function describe(error: FastifyError, request: FastifyRequest): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `body must be at most ${request.routeOptions.bodyLimit ?? 'the limit of'} bytes`
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return `content type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted; send text/plain or application/json`
+    default:
+      return error.message
+  }
+}
+
+/**
+ * The one error handler: ValidationError → 400 with its reason, other 4xx keep
+ * their message, 5xx are logged and answered without details.
+ */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof ValidationError) return reply.code(400).send({ error: error.message })
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
+  if (status >= 500) {
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(status).send({ error: STATUS_CODES[status] ?? 'Server Error' })
+  }
+  return reply.code(status).send({ error: describe(error, request) })
+}

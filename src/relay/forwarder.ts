@@ -1,0 +1,193 @@
+import { UpstreamError } from './errors.js'
+import type { EsputnikClient } from './esputnik.js'
+import { mapEvent } from './mapping.js'
+import type { RelayMetrics } from './metrics.js'
+import { createPacer } from './pacer.js'
+import { createWaiter } from './waiter.js'
+import type { Job, Settlement, Store } from './store/types.js'
+
+export interface ForwarderLog {
+  info(obj: object, msg?: string): void
+  error(obj: object, msg?: string): void
+}
+
+export interface ForwarderOptions {
+  store: Store
+  client: EsputnikClient
+  metrics: RelayMetrics
+  log: ForwarderLog
+  ratePerSec: number
+  concurrency: number
+  claimBatch: number
+  leaseMs: number
+  idlePollMs: number
+  retryBaseMs: number
+  retryMaxMs: number
+  retryForMs: number
+  authPauseMs: number
+  rateGuardMs?: number
+  now?: () => number
+  random?: () => number
+}
+
+export interface Forwarder {
+  start(): void
+  /** Stops claiming, lets the calls in flight finish and records their results. */
+  stop(): Promise<void>
+  /** New work was queued: stop idling. */
+  wake(): void
+  /** Set while eSputnik refuses the API key. */
+  pausedUntil(): number | undefined
+}
+
+/**
+ * Claims due jobs, sends each as one Generate event v2 call within the pace and
+ * the concurrency bound, and records the outcome:
+ * 2xx sent; 429/408/5xx/timeout/reset retried with full-jitter backoff until
+ * `retryForMs` after queueing; other 4xx dead letters; 401/403 pause everything
+ * (nothing is dropped) until `authPauseMs` has passed.
+ */
+export function createForwarder(o: ForwarderOptions): Forwarder {
+  const now = o.now ?? Date.now
+  const random = o.random ?? Math.random
+  const pacer = createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs })
+  // Claim no more than can be sent within half a lease, so no lease expires while its job waits its turn.
+  const claimLimit = Math.max(1, Math.min(o.claimBatch, Math.floor((o.ratePerSec * o.leaseMs) / 2000)))
+  const inflight = new Set<Promise<void>>()
+  const waiter = createWaiter()
+  let stopper = new AbortController()
+  let loop: Promise<void> | undefined
+  let paused = 0
+  let pending: Settlement[] = []
+  let flushing: Promise<void> | undefined
+
+  // Results of one tick go to the store in one transaction.
+  function settle(s: Settlement) {
+    pending.push(s)
+    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush)
+  }
+  async function flush() {
+    while (pending.length) {
+      const list = pending
+      pending = []
+      try {
+        await o.store.settle(list)
+      } catch (err) {
+        o.log.error({ err }, 'could not record upstream results; those events are sent again when their lease ends')
+      }
+    }
+    flushing = undefined
+  }
+
+  const isPaused = () => paused > now()
+
+  function pause(error: UpstreamError) {
+    if (isPaused()) return
+    paused = now() + o.authPauseMs
+    o.metrics.paused.set(1)
+    o.log.error(
+      { status: error.status, resumeAt: new Date(paused).toISOString() },
+      `eSputnik refused the API key (${error.status}); forwarding paused for ${Math.round(o.authPauseMs / 1000)} s, nothing is dropped. Check ESPUTNIK_API_KEY and its scopes`,
+    )
+  }
+
+  function kill(job: Job, reason: string, status: number | undefined, why: 'mapping' | 'upstream' | 'expired') {
+    o.metrics.dead.inc({ reason: why })
+    o.log.error({ id: job.id, type: job.event.type, status, reason }, 'event moved to dead letters')
+    settle({ id: job.id, outcome: 'dead', at: now(), reason, status })
+  }
+
+  function retry(job: Job, error: UpstreamError) {
+    const ceiling = Math.min(o.retryMaxMs, o.retryBaseMs * 2 ** job.attempts)
+    const delay = Math.max(random() * ceiling, error.retryAfterMs ?? 0)
+    const at = now() + delay
+    if (at - job.queuedAt > o.retryForMs) {
+      return kill(job, `gave up after ${Math.round(o.retryForMs / 3_600_000)} h: ${error.message}`, error.status, 'expired')
+    }
+    o.metrics.retried.inc()
+    settle({ id: job.id, outcome: 'retry', nextAttemptAt: Math.round(at), error: error.message, status: error.status })
+  }
+
+  async function send(job: Job) {
+    let body
+    try {
+      body = mapEvent(job.event, job.locators ?? {}, job.locators ? {} : { anonymousKey: job.visitor })
+    } catch (error) {
+      return kill(job, (error as Error).message, undefined, 'mapping')
+    }
+    const started = performance.now()
+    const observe = (outcome: string) => o.metrics.upstreamSeconds.observe({ outcome }, (performance.now() - started) / 1000)
+    try {
+      await o.client.generateEvent(body)
+      observe('ok')
+      o.metrics.sent.inc()
+      settle({ id: job.id, outcome: 'sent', at: now() })
+    } catch (caught) {
+      const error = caught instanceof UpstreamError ? caught : new UpstreamError(String(caught), undefined, 'retry')
+      observe(error.outcome)
+      if (error.outcome == 'auth') {
+        pause(error)
+        settle({ id: job.id, outcome: 'release' })
+      } else if (error.outcome == 'dead') {
+        kill(job, `eSputnik answered ${error.status}: ${error.body}`, error.status, 'upstream')
+      } else retry(job, error)
+    }
+  }
+
+  async function dispatch(jobs: Job[], signal: AbortSignal) {
+    for (let i = 0; i < jobs.length; i++) {
+      try {
+        while (inflight.size >= o.concurrency) await Promise.race(inflight)
+        if (isPaused() || signal.aborted) throw new Error('not now')
+        await pacer.take(signal)
+        if (isPaused()) throw new Error('paused')
+      } catch {
+        for (const job of jobs.slice(i)) settle({ id: job.id, outcome: 'release' })
+        return
+      }
+      const call = send(jobs[i]!).finally(() => inflight.delete(call))
+      inflight.add(call)
+    }
+  }
+
+  async function run(signal: AbortSignal) {
+    while (!signal.aborted) {
+      try {
+        if (isPaused()) {
+          await waiter.rest(paused - now(), signal)
+          continue
+        }
+        if (paused) {
+          paused = 0
+          o.metrics.paused.set(0)
+          o.log.info({}, 'forwarding resumes after the auth pause')
+        }
+        const jobs = await o.store.claim({ limit: claimLimit, now: now(), leaseMs: o.leaseMs })
+        if (jobs.length) await dispatch(jobs, signal)
+        else await waiter.rest(o.idlePollMs, signal)
+      } catch (err) {
+        o.log.error({ err }, 'forwarder could not claim events; trying again')
+        await waiter.rest(o.idlePollMs, signal)
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop) return
+      stopper = new AbortController()
+      loop = run(stopper.signal)
+    },
+    async stop() {
+      if (!loop) return
+      stopper.abort(new Error('forwarder stopped'))
+      await loop
+      loop = undefined
+      await Promise.all(inflight)
+      if (pending.length) flushing ??= flush()
+      await flushing
+    },
+    wake: () => waiter.wake(),
+    pausedUntil: () => (isPaused() ? paused : undefined),
+  }
+}

@@ -1,0 +1,4 @@
+import { serve } from './server.js'
+
+// `node dist/relay/main.js`: the relay with its settings from the environment.
+await serve(process.env)

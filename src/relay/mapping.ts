@@ -1,0 +1,126 @@
+import type { EventDataMap, EventType, ProductData, WireEvent } from '../wire/types.js'
+import { MappingError } from './errors.js'
+
+/**
+ * Wire event + contact locators → Generate event v2 body (seed 003), and
+ * eSputnik's rules checked before anything is sent. Pure: values in, value out.
+ */
+
+/** eSputnik's limits (docs.esputnik.com "how to use the generate event api resource"). */
+export const MAX_EVENT_TYPE_KEY_LENGTH = 100
+export const MAX_KEY_VALUE_LENGTH = 300
+export const MAX_PARAM_NAME_LENGTH = 100
+export const MAX_BODY_BYTES = 20 * 1024
+export const BANNED_KEY_CHARACTERS = /[<;'\\/|"^?!,>`]/
+
+export interface Locators {
+  contactId?: string
+  externalCustomerId?: string
+  email?: string
+  phone?: string
+}
+
+export interface EventParam {
+  name: string
+  value: string | number
+}
+
+export interface GenerateEventBody {
+  eventTypeKey: string
+  keyValue: string
+  params: EventParam[]
+}
+
+export interface MapOptions {
+  /** keyValue when no locator is known (`ANONYMOUS_EVENTS=forward`): the visitor id. */
+  anonymousKey?: string
+}
+
+/** eSputnik's own keyValue priority. */
+const KEY_PRIORITY = ['contactId', 'externalCustomerId', 'email', 'phone'] as const
+/** Params order: ids first, then phone and email as seed 003's examples list them. */
+const PARAM_ORDER = ['contactId', 'externalCustomerId', 'phone', 'email'] as const
+
+const json = (value: unknown) => JSON.stringify(value)
+
+/** `{productId, price, isInStock?, ...properties}` as in seed 003's productViewed example. */
+const product = (p: ProductData) => ({
+  productId: p.productId,
+  price: p.price,
+  ...(p.isInStock === undefined ? {} : { isInStock: p.isInStock }),
+  ...p.properties,
+})
+
+const currency = (code: string | undefined): EventParam[] => (code ? [{ name: 'currencyCode', value: code }] : [])
+
+type Builder<T extends EventType> = (data: EventDataMap[T], url: string | undefined) => EventParam[]
+
+const BUILDERS: { [T in EventType]: Builder<T> } = {
+  pageViewed: (_data, url) => {
+    if (!url) throw new MappingError('pageViewed needs the page url for page.location')
+    return [{ name: 'page', value: json({ location: url }) }]
+  },
+  productViewed: (d) => [{ name: 'product', value: json(product(d)) }, ...currency(d.currencyCode)],
+  productCategoryViewed: (d) => [{ name: 'category', value: json({ productCategoryId: d.productCategoryId }) }],
+  cartUpdated: (d) => [
+    {
+      name: 'products',
+      value: json(
+        d.products.map((p) => ({
+          productId: p.productId,
+          quantity: p.quantity,
+          price: p.price,
+          ...(p.name === undefined ? {} : { name: p.name }),
+          ...(p.category === undefined ? {} : { category: p.category }),
+          ...(p.discount === undefined ? {} : { discount: p.discount }),
+        })),
+      ),
+    },
+    ...currency(d.currencyCode),
+    { name: 'recycleStateId', value: d.recycleStateId },
+  ],
+  productAddedToWishlist: (d) => [{ name: 'product', value: json(product(d)) }, ...currency(d.currencyCode)],
+  productImpressions: (d) => [
+    { name: 'recomVariantId', value: d.recomVariantId },
+    { name: 'products', value: json(d.products.map((p) => ({ productId: p.productId }))) },
+  ],
+  searchRequest: (d) => [
+    { name: 'search', value: d.search },
+    // An int in seed 003's example, not text.
+    ...(d.isFound === undefined ? [] : [{ name: 'isFound', value: d.isFound }]),
+  ],
+}
+
+const present = (v: string | undefined): v is string => typeof v == 'string' && v.trim() != ''
+
+/** Throws a MappingError naming the first of eSputnik's rules the body breaks. */
+export function checkEventBody(body: GenerateEventBody): void {
+  const { eventTypeKey, keyValue, params } = body
+  if (!eventTypeKey || eventTypeKey.length > MAX_EVENT_TYPE_KEY_LENGTH) {
+    throw new MappingError(`eventTypeKey must have 1 to ${MAX_EVENT_TYPE_KEY_LENGTH} characters`)
+  }
+  if (BANNED_KEY_CHARACTERS.test(eventTypeKey)) throw new MappingError('eventTypeKey contains a banned character')
+  if (!keyValue || keyValue.length > MAX_KEY_VALUE_LENGTH) {
+    throw new MappingError(`keyValue must have 1 to ${MAX_KEY_VALUE_LENGTH} characters`)
+  }
+  const names = new Set<string>()
+  for (const { name } of params) {
+    if (!name || name.length > MAX_PARAM_NAME_LENGTH) throw new MappingError(`param name must have 1 to ${MAX_PARAM_NAME_LENGTH} characters`)
+    if (names.has(name)) throw new MappingError(`param ${name} appears twice`)
+    names.add(name)
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(body))
+  if (bytes > MAX_BODY_BYTES) throw new MappingError(`body is ${bytes} bytes; eSputnik takes at most ${MAX_BODY_BYTES}`)
+}
+
+/** Builds the Generate event v2 body of one event; throws MappingError when eSputnik would refuse it. */
+export function mapEvent(event: WireEvent, locators: Locators, options: MapOptions = {}): GenerateEventBody {
+  const key = KEY_PRIORITY.map((k) => locators[k]).find(present) ?? options.anonymousKey
+  if (!present(key)) throw new MappingError('no contact locator and no visitor id to use as keyValue')
+  const locatorParams = PARAM_ORDER.filter((k) => present(locators[k])).map((k) => ({ name: k, value: locators[k]! }))
+  const build = BUILDERS[event.type] as Builder<EventType> | undefined
+  if (!build) throw new MappingError(`unknown event type ${String(event.type).slice(0, 40)}`)
+  const body = { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...build(event.data, event.url)] }
+  checkEventBody(body)
+  return body
+}

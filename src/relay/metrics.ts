@@ -1,0 +1,94 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { StoreCounts } from './store/types.js'
+
+/**
+ * Prometheus metrics on a registry of their own, so two relays in one process
+ * (tests) do not share counters.
+ */
+export interface RelayMetrics {
+  registry: Registry
+  accepted: Counter
+  rejected: Counter
+  duplicates: Counter
+  held: Counter
+  queued: Counter
+  sent: Counter
+  retried: Counter
+  dead: Counter<'reason'>
+  upstreamSeconds: Histogram<'outcome'>
+  paused: Gauge
+}
+
+export interface MetricsOptions {
+  /** Read at scrape time for the queue gauges. */
+  counts: () => Promise<StoreCounts>
+  now?: () => number
+  /** Process metrics (CPU, memory, event loop); off in tests. */
+  defaults?: boolean
+}
+
+const PREFIX = 'esputnik_relay_'
+
+export function createMetrics(options: MetricsOptions): RelayMetrics {
+  const registry = new Registry()
+  const now = options.now ?? Date.now
+  if (options.defaults) collectDefaultMetrics({ register: registry, prefix: PREFIX })
+  const counter = (name: string, help: string) =>
+    new Counter({ name: PREFIX + name, help, registers: [registry] })
+
+  // Both queue gauges read the same counts; one store query per scrape.
+  let cached: { at: number; value: Promise<StoreCounts> } | undefined
+  const counts = () => {
+    if (!cached || now() - cached.at > 500) cached = { at: now(), value: options.counts() }
+    return cached.value
+  }
+
+  new Gauge({
+    name: PREFIX + 'jobs',
+    help: 'Events in the store by state',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const c = await counts()
+      for (const state of ['held', 'queued', 'sent', 'dead'] as const) this.set({ state }, c[state])
+    },
+  })
+  new Gauge({
+    name: PREFIX + 'queue_age_seconds',
+    help: 'Age of the oldest queued event (0 when the queue is empty)',
+    registers: [registry],
+    async collect() {
+      const c = await counts()
+      this.set(c.oldestQueuedAt === null ? 0 : Math.max(0, (now() - c.oldestQueuedAt) / 1000))
+    },
+  })
+
+  return {
+    registry,
+    accepted: counter('events_accepted_total', 'Events accepted by POST /v1/e (duplicates included)'),
+    rejected: counter('events_rejected_total', 'Events refused by POST /v1/e with a reason'),
+    duplicates: counter('events_duplicate_total', 'Accepted events whose id was already stored'),
+    held: counter('events_held_total', 'Events held until their visitor is linked to a contact'),
+    queued: counter('events_queued_total', 'Events queued for eSputnik'),
+    sent: counter('events_sent_total', 'Events eSputnik accepted'),
+    retried: counter('events_retried_total', 'Failed calls scheduled for another attempt'),
+    dead: new Counter({
+      name: PREFIX + 'events_dead_total',
+      help: 'Events moved to dead letters',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    upstreamSeconds: new Histogram({
+      name: PREFIX + 'upstream_request_duration_seconds',
+      help: 'Latency of calls to eSputnik',
+      labelNames: ['outcome'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    paused: new Gauge({
+      name: PREFIX + 'upstream_paused',
+      help: '1 while forwarding is paused after eSputnik refused the API key',
+      registers: [registry],
+    }),
+  }
+}

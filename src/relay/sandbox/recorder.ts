@@ -1,0 +1,89 @@
+import type { SandboxFaults } from '../config.js'
+
+export interface RecordedRequest {
+  seq: number
+  /** Milliseconds since the epoch when the request arrived. */
+  at: number
+  method: string
+  path: string
+  /** 0 when the connection was reset on purpose. */
+  status: number
+  authorized: boolean
+  body: unknown
+  reply: unknown
+}
+
+export interface RequestFilter {
+  /** Only requests with a larger seq. */
+  since?: number
+  /** Only requests to this path, e.g. `/api/v2/event`. */
+  path?: string
+}
+
+export interface Recorder {
+  add(request: Omit<RecordedRequest, 'seq'>): RecordedRequest
+  /** Oldest first. */
+  list(filter?: RequestFilter): RecordedRequest[]
+  clear(): void
+}
+
+/** Keeps the newest `limit` requests so a long-running sandbox stays small. */
+export function createRecorder(limit = 2000): Recorder {
+  let items: RecordedRequest[] = []
+  let seq = 0
+  return {
+    add(request) {
+      const item = { seq: ++seq, ...request }
+      items.push(item)
+      if (items.length > limit) items = items.slice(-limit)
+      return item
+    },
+    list: ({ since = 0, path } = {}) => items.filter((r) => r.seq > since && (!path || r.path == path)),
+    clear() {
+      items = []
+    },
+  }
+}
+
+/** Counts hits in the last second; true once more than `perSec` arrived (eSputnik's 429). */
+export function createWindowCounter(perSec: number, now: () => number) {
+  let hits: number[] = []
+  return {
+    isOver(): boolean {
+      const t = now()
+      hits = hits.filter((h) => h > t - 1000)
+      hits.push(t)
+      return hits.length > perSec
+    },
+  }
+}
+
+export interface Faults {
+  /** What to do to the next request: consumes one reset or one status fault. */
+  take(): { reset: boolean; status?: number; latencyMs: number }
+  set(plan: Partial<SandboxFaults>): SandboxFaults
+  get(): SandboxFaults
+}
+
+export function createFaults(initial: SandboxFaults): Faults {
+  let plan = { ...initial }
+  return {
+    take() {
+      if (plan.resets > 0) {
+        plan.resets--
+        return { reset: true, latencyMs: plan.latencyMs }
+      }
+      if (plan.status && plan.count > 0) {
+        plan.count--
+        return { reset: false, status: plan.status, latencyMs: plan.latencyMs }
+      }
+      return { reset: false, latencyMs: plan.latencyMs }
+    },
+    set(next) {
+      plan = { count: 0, latencyMs: 0, resets: 0, ...next }
+      if (plan.status && next.count === undefined) plan.count = 1
+      return { ...plan }
+    },
+    get: () => ({ ...plan }),
+  }
+}

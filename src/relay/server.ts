@@ -1,0 +1,44 @@
+import { ConfigError } from './errors.js'
+import { startRelay } from './start.js'
+
+/**
+ * Runs the relay as a process: reads the environment, listens, and on
+ * SIGTERM/SIGINT stops accepting, finishes the calls to eSputnik in flight and
+ * closes the store. A second signal exits at once.
+ */
+export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let relay
+  try {
+    relay = await startRelay({ env })
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`esputnik-relay: ${error.message}\n`)
+    process.exit(1)
+  }
+  const { app, url } = relay
+  const { config } = app.relay
+  if (app.relay.sandbox) {
+    app.log.warn(`no ESPUTNIK_API_KEY: events go to the built-in sandbox; see ${url}/sandbox`)
+  } else {
+    app.log.info(`forwarding to ${config.baseUrl} at most ${config.upstreamRatePerSec}/s`)
+  }
+
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) {
+      app.log.warn(`${signal} again: exiting now; unsent events stay in the store`)
+      process.exit(1)
+    }
+    closing = true
+    app.log.info(`${signal}: finishing calls in flight, then closing`)
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}

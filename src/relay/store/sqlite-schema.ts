@@ -1,0 +1,49 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
+ * Add a step to change the schema; never edit a released one.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE jobs (
+    seq             INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL,
+    visitor         TEXT NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('held', 'queued', 'sent', 'dead')),
+    payload         TEXT,            -- the wire event as JSON; NULL once sent (dedup needs only the id)
+    locators        TEXT,            -- JSON; NULL = anonymous, keyValue is the visitor id
+    received_at     INTEGER NOT NULL,
+    queued_at       INTEGER,
+    next_attempt_at INTEGER,
+    lease_until     INTEGER,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    last_status     INTEGER,
+    done_at         INTEGER
+  );
+  -- Partial indexes keep each access path small whatever the number of sent rows.
+  CREATE INDEX jobs_due ON jobs (next_attempt_at, seq) WHERE state = 'queued';
+  CREATE INDEX jobs_held ON jobs (visitor, seq) WHERE state = 'held';
+  CREATE INDEX jobs_held_age ON jobs (received_at) WHERE state = 'held';
+  CREATE INDEX jobs_sent_age ON jobs (received_at) WHERE state = 'sent';
+  CREATE INDEX jobs_dead ON jobs (done_at) WHERE state = 'dead';
+  CREATE TABLE links (
+    visitor   TEXT PRIMARY KEY,
+    locators  TEXT NOT NULL,
+    linked_at INTEGER NOT NULL
+  );
+  CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+  `,
+]
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!)
+      db.pragma(`user_version = ${version + 1}`)
+    })()
+  }
+}
