@@ -42,7 +42,12 @@ const toJob = (r: JobRow): Job => ({
  * better-sqlite3 is synchronous, so every call is short: one statement or one
  * small transaction, never a long scan under the write lock.
  */
-export function createSqliteStore(options: SqliteStoreOptions): Store {
+export interface SqliteStore extends Store {
+  /** As SQLite reports them after opening, e.g. `{ journalMode: 'wal', synchronous: 1 }` (1 NORMAL, 2 FULL). */
+  readonly settings: { journalMode: string; synchronous: number }
+}
+
+export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   if (options.path != ':memory:') mkdirSync(dirname(options.path), { recursive: true })
   const db = new Database(options.path)
   db.pragma('journal_mode = WAL')
@@ -162,6 +167,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   })
 
   return {
+    settings: {
+      journalMode: db.pragma('journal_mode', { simple: true }) as string,
+      synchronous: db.pragma('synchronous', { simple: true }) as number,
+    },
     insertEvents: async (batch) => insertEvents(batch),
     claim: async ({ limit, now, leaseMs }) =>
       sql.claim

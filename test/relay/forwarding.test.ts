@@ -1,0 +1,135 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import type { BatchResponse } from '../../src/wire/types.js'
+import { batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
+import { SEED_EXAMPLES } from './seed-examples.js'
+
+let relays: TestRelay[] = []
+const start = async (...args: Parameters<typeof startTestRelay>) => {
+  const relay = await startTestRelay(...args)
+  relays.push(relay)
+  return relay
+}
+afterEach(async () => {
+  await Promise.all(relays.map((r) => r.stop()))
+  relays = []
+})
+
+const metric = async (relay: TestRelay, name: string) => {
+  const text = await (await fetch(`${relay.url}/metrics`)).text()
+  const line = text.split('\n').find((l) => l.startsWith(`esputnik_relay_${name} `) || l.startsWith(`esputnik_relay_${name}{`))
+  return Number(line?.split(' ').at(-1) ?? NaN)
+}
+
+describe('forwarding beacons to eSputnik (the sandbox)', () => {
+  it('delivers each of the seven web events as the Generate event v2 body of seed 003’s example', async () => {
+    const relay = await start()
+    const { store } = relay.app.relay
+    const visitors = { both: 'visitor-email-and-phone', phone: 'visitor-phone-only' }
+    await store.linkVisitor(visitors.both, { email: 'example@email.com', phone: '380501234567' }, Date.now())
+    await store.linkVisitor(visitors.phone, { phone: '380501234567' }, Date.now())
+
+    for (const ex of SEED_EXAMPLES) {
+      const visitor = ex.locators.email ? visitors.both : visitors.phone
+      const res = await relay.send(batchOf(visitor, [wireEvent(ex.type, ex.data, { url: ex.url ?? 'https://example.com/p' })]))
+      expect(res.status).toBe(202)
+      expect(await res.json()).toEqual({ accepted: 1, rejected: [] })
+    }
+
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length == 7 && list
+    }, 'seven deliveries')
+    for (const ex of SEED_EXAMPLES) {
+      const got = delivered.find((r) => (r.body as { eventTypeKey: string }).eventTypeKey == ex.type)
+      expect(got?.body, ex.type).toEqual(ex.body)
+      expect(got?.authorized).toBe(true)
+    }
+  })
+
+  it('forwards an anonymous visitor’s event at once with the visitor id as keyValue (ANONYMOUS_EVENTS=forward)', async () => {
+    const relay = await start({ env: { ANONYMOUS_EVENTS: 'forward' } })
+    await relay.send(batchOf('anonymous-visitor-1', [wireEvent('productCategoryViewed', { productCategoryId: 'Mugs' })]))
+    const [got] = await waitFor(() => relay.delivered(), 'a delivery')
+    expect(got!.body).toEqual({
+      eventTypeKey: 'productCategoryViewed',
+      keyValue: 'anonymous-visitor-1',
+      params: [{ name: 'category', value: '{"productCategoryId":"Mugs"}' }],
+    })
+  })
+
+  it('holds an anonymous visitor’s events (ANONYMOUS_EVENTS=hold) and sends them with the locators once linked', async () => {
+    const relay = await start({ env: { ANONYMOUS_EVENTS: 'hold' } })
+    const events = [wireEvent('searchRequest', { search: 'mug' }), wireEvent('searchRequest', { search: 'cup' })]
+    expect((await relay.send(batchOf('held-visitor-1', events))).status).toBe(202)
+    const { store, forwarder } = relay.app.relay
+    expect(await store.counts()).toMatchObject({ held: 2, queued: 0 })
+    expect(await metric(relay, 'events_held_total')).toBe(2)
+    expect(await relay.recorded()).toEqual([])
+
+    await store.linkVisitor('held-visitor-1', { email: 'buyer@example.com' }, Date.now())
+    forwarder.wake()
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length == 2 && list
+    }, 'the held events')
+    expect(delivered.map((r) => r.body)).toEqual(
+      ['mug', 'cup'].map((search) => ({
+        eventTypeKey: 'searchRequest',
+        keyValue: 'buyer@example.com',
+        params: [
+          { name: 'email', value: 'buyer@example.com' },
+          { name: 'search', value: search },
+        ],
+      })),
+    )
+  })
+
+  it('answers a resent batch 202 but calls eSputnik once per event id', async () => {
+    const relay = await start({ config: { autoStart: false } })
+    const batch = batchOf('visitor-resend-1', [wireEvent('pageViewed', {}), wireEvent('pageViewed', {})])
+    for (let i = 0; i < 3; i++) {
+      const res = await relay.send(batch)
+      expect(res.status).toBe(202)
+      expect(((await res.json()) as BatchResponse).accepted).toBe(2)
+    }
+    relay.app.relay.forwarder.start()
+    await waitFor(async () => (await relay.delivered()).length == 2, 'two deliveries')
+    // Once delivered, a late resend (a page that never saw the answer) changes nothing.
+    expect((await relay.send(batch)).status).toBe(202)
+    await waitFor(async () => (await relay.app.relay.store.counts()).queued == 0, 'an empty queue')
+    expect(await relay.app.relay.store.counts()).toMatchObject({ sent: 2, queued: 0 })
+    expect(await relay.delivered()).toHaveLength(2)
+    expect(await metric(relay, 'events_duplicate_total')).toBe(6)
+  })
+
+  it('keeps accepted events through a restart and sends them afterwards', async () => {
+    const first = await startTestRelay({ config: { autoStart: false } })
+    const events = [wireEvent('pageViewed', {}), wireEvent('productViewed', { productId: 'sku-1', price: 10 })]
+    expect((await first.send(batchOf('visitor-restart', events))).status).toBe(202)
+    await first.stop(true)
+
+    const second = await start({ dir: first.dir })
+    const delivered = await waitFor(async () => {
+      const list = await second.delivered()
+      return list.length == 2 && list
+    }, 'deliveries after the restart')
+    expect(delivered.map((r) => (r.body as { eventTypeKey: string }).eventTypeKey)).toEqual(['pageViewed', 'productViewed'])
+  })
+
+  it('counts accepted, rejected, queued and sent events in /metrics', async () => {
+    const relay = await start()
+    const good = wireEvent('pageViewed', {})
+    await relay.send({ ...batchOf('visitor-metrics', [good]), events: [good, { id: 'bad-event-1', type: 'nope', ts: 1, data: {} }] })
+    await waitFor(async () => (await metric(relay, 'events_sent_total')) == 1, 'the sent counter')
+    expect(await metric(relay, 'events_accepted_total')).toBe(1)
+    expect(await metric(relay, 'events_rejected_total')).toBe(1)
+    expect(await metric(relay, 'events_queued_total')).toBe(1)
+    // The queue gauges read the store at scrape time (cached for half a second).
+    const text = await waitFor(async () => {
+      const t = await (await fetch(`${relay.url}/metrics`)).text()
+      return t.includes('esputnik_relay_jobs{state="sent"} 1') && t
+    }, 'the sent gauge')
+    expect(text).toContain('esputnik_relay_upstream_request_duration_seconds_count{outcome="ok"} 1')
+    expect(text).toContain('esputnik_relay_queue_age_seconds 0\n')
+  })
+})

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { AppDeps } from '../../src/relay/app.js'
+import type { Config } from '../../src/relay/config.js'
+import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
+import { startRelay, type RunningRelay } from '../../src/relay/start.js'
+import type { EventBatch, EventDataMap, EventType, WireEvent } from '../../src/wire/types.js'
+
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'esputnik-relay-'))
+
+/**
+ * Polls `check` until it returns a truthy value (an array must be non-empty);
+ * fails with `what` after the deadline. Tests wait on conditions, never on bare sleeps.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 8000): Promise<NonNullable<Awaited<T>>> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  for (;;) {
+    try {
+      const value = await check()
+      if (value && !(Array.isArray(value) && value.length == 0)) return value as NonNullable<Awaited<T>>
+    } catch (error) {
+      last = error
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    await new Promise((resolve) => setTimeout(resolve, 15))
+  }
+}
+
+export function wireEvent<T extends EventType>(type: T, data: EventDataMap[T], extra: Partial<WireEvent> = {}): WireEvent {
+  return { id: randomUUID(), type, ts: 1_732_379_999_000, url: 'https://shop.example.com/p/1', data, ...extra } as WireEvent
+}
+
+export const batchOf = (visitor: string, events: WireEvent[]): EventBatch => ({ v: 1, visitor, sent: Date.now(), events })
+
+export interface TestRelay extends RunningRelay {
+  dir: string
+  /** POST /v1/e with a JSON body as text/plain, like the SDK. */
+  send(batch: unknown, headers?: Record<string, string>): Promise<Response>
+  /** Requests the sandbox recorded, oldest first. */
+  recorded(path?: string): Promise<RecordedRequest[]>
+  /** Generate event calls the sandbox answered 200. */
+  delivered(): Promise<RecordedRequest[]>
+  faults(plan: Record<string, number>): Promise<void>
+  /** Closes the relay; removes its folder unless `keep`. */
+  stop(keep?: boolean): Promise<void>
+}
+
+/**
+ * A real relay on a loopback port, forwarding to its own sandbox over HTTP,
+ * with a SQLite file in a temp folder and short retry/poll times.
+ */
+export async function startTestRelay(
+  options: { env?: Record<string, string>; config?: Partial<Config>; dir?: string; deps?: AppDeps } = {},
+): Promise<TestRelay> {
+  const dir = options.dir ?? tempDir()
+  const relay = await startRelay({
+    env: {
+      LOG_LEVEL: 'silent',
+      SQLITE_PATH: join(dir, 'relay.db'),
+      SANDBOX_CONTROL: 'true',
+      ANONYMOUS_EVENTS: 'forward',
+      ...options.env,
+    },
+    config: { retryBaseMs: 20, retryMaxMs: 100, idlePollMs: 20, authPauseMs: 600, ...options.config },
+    deps: options.deps,
+    port: 0,
+    host: '127.0.0.1',
+  })
+  const { url } = relay
+  const recorded = async (path?: string) => {
+    const res = await fetch(`${url}/sandbox/requests${path ? `?path=${encodeURIComponent(path)}` : ''}`)
+    return ((await res.json()) as { requests: RecordedRequest[] }).requests
+  }
+  return {
+    ...relay,
+    dir,
+    send: (batch, headers = {}) =>
+      fetch(`${url}/v1/e`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+        body: typeof batch == 'string' ? batch : JSON.stringify(batch),
+      }),
+    recorded,
+    delivered: async () => (await recorded('/api/v2/event')).filter((r) => r.status == 200),
+    async faults(plan) {
+      await fetch(`${url}/sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(plan),
+      })
+    },
+    async stop(keep = false) {
+      await relay.close()
+      if (!keep) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,141 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSqliteStore } from '../../src/relay/store/sqlite.js'
+import { batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
+
+let relays: TestRelay[] = []
+const start = async (...args: Parameters<typeof startTestRelay>) => {
+  const relay = await startTestRelay(...args)
+  relays.push(relay)
+  return relay
+}
+afterEach(async () => {
+  await Promise.all(relays.map((r) => r.stop()))
+  relays = []
+})
+
+const statuses = async (relay: TestRelay) => (await relay.recorded('/api/v2/event')).map((r) => r.status)
+const readyz = async (relay: TestRelay) => (await fetch(`${relay.url}/readyz`)).status
+
+describe('when eSputnik fails', () => {
+  it.each([
+    [500, 2],
+    [503, 1],
+    [429, 2],
+    [408, 1],
+  ])('retries an event answered %i (%i times) and delivers it', async (status, count) => {
+    const relay = await start()
+    await relay.faults({ status, count })
+    await relay.send(batchOf('visitor-retry-1', [wireEvent('pageViewed', {})]))
+    await waitFor(async () => (await relay.delivered()).length == 1, 'the delivery')
+    expect(await statuses(relay)).toEqual([...Array(count).fill(status), 200])
+    expect(await relay.app.relay.store.counts()).toMatchObject({ dead: 0 })
+  })
+
+  it('retries after a reset connection and delivers', async () => {
+    const relay = await start()
+    await relay.faults({ resets: 1 })
+    await relay.send(batchOf('visitor-reset-1', [wireEvent('pageViewed', {})]))
+    await waitFor(async () => (await relay.delivered()).length == 1, 'the delivery')
+    expect(await statuses(relay)).toEqual([0, 200])
+  })
+
+  it('moves an event answered 400 to dead letters with status and body, and delivers it when replayed', async () => {
+    const relay = await start()
+    await relay.faults({ status: 400, count: 1 })
+    const event = wireEvent('searchRequest', { search: 'mug' })
+    await relay.send(batchOf('visitor-dead-1', [event]))
+    const { store, forwarder } = relay.app.relay
+    const [dead] = await waitFor(() => store.listDeadLetters(), 'a dead letter')
+    expect(dead).toMatchObject({ id: event.id, status: 400, type: 'searchRequest', reason: 'eSputnik answered 400: Injected fault 400' })
+    expect(await statuses(relay)).toEqual([400])
+
+    expect(await store.replayDeadLetters('all', Date.now())).toBe(1)
+    forwarder.wake()
+    await waitFor(async () => (await relay.delivered()).length == 1, 'the replayed delivery')
+    expect(await store.counts()).toMatchObject({ dead: 0, sent: 1 })
+  })
+
+  it('dead-letters an event that breaks eSputnik’s 20 KB rule without calling eSputnik', async () => {
+    const relay = await start()
+    const products = Array.from({ length: 40 }, (_, i) => ({ productId: `sku-${i}`, quantity: 1, price: 9.5, name: 'n'.repeat(600) }))
+    const event = wireEvent('cartUpdated', { products, recycleStateId: 'cart-1' })
+    expect((await relay.send(batchOf('visitor-big-1', [event]))).status).toBe(202)
+    const [dead] = await waitFor(() => relay.app.relay.store.listDeadLetters(), 'a dead letter')
+    expect(dead).toMatchObject({ id: event.id, status: null })
+    expect(dead!.reason).toMatch(/bytes; eSputnik takes at most 20480/)
+    expect(await relay.recorded()).toEqual([])
+  })
+
+  it('pauses on 401 without losing events, fails /readyz, and resumes by itself', async () => {
+    const pauseMs = 700
+    const relay = await start({ config: { authPauseMs: pauseMs } })
+    await relay.faults({ status: 401, count: 1 })
+    await relay.send(batchOf('visitor-auth-1', [wireEvent('pageViewed', {})]))
+    await waitFor(async () => (await readyz(relay)) == 503, '/readyz to fail')
+    const ready = (await (await fetch(`${relay.url}/readyz`)).json()) as { problems: string[] }
+    expect(ready.problems.join()).toMatch(/refused the API key/)
+
+    // Events keep being accepted while paused; none is sent or dropped.
+    await relay.send(batchOf('visitor-auth-2', [wireEvent('pageViewed', {}), wireEvent('pageViewed', {})]))
+    expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 3, sent: 0, dead: 0 })
+
+    await waitFor(async () => (await relay.delivered()).length == 3, 'all three after the pause', 5000)
+    expect(await readyz(relay)).toBe(200)
+    const [refused, ...rest] = await relay.recorded('/api/v2/event')
+    expect(refused!.status).toBe(401)
+    // Nothing went upstream during the pause.
+    for (const r of rest) expect(r.at - refused!.at).toBeGreaterThanOrEqual(pauseMs - 50)
+  })
+
+  it('never sends more than UPSTREAM_RATE_PER_SEC calls in any 1 s window, however big the backlog', async () => {
+    const rate = 100
+    const total = 250
+    const relay = await start({ env: { UPSTREAM_RATE_PER_SEC: String(rate) }, config: { autoStart: false } })
+    for (let i = 0; i < total / 50; i++) {
+      const events = Array.from({ length: 50 }, () => wireEvent('pageViewed', {}))
+      expect((await relay.send(batchOf(`visitor-backlog-${i}`, events))).status).toBe(202)
+    }
+    relay.app.relay.forwarder.start()
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length == total && list
+    }, 'the backlog', 15_000)
+    const times = delivered.map((r) => r.at).sort((a, b) => a - b)
+    // Sliding windows measured where eSputnik would count: the receive times.
+    let busiest = 0
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[j]! <= times[i]! - 1000) j++
+      busiest = Math.max(busiest, i - j + 1)
+    }
+    expect(busiest).toBeLessThanOrEqual(rate)
+    expect(busiest).toBeGreaterThan(rate * 0.8) // paced near the cap, not far below it
+    const spanMs = times.at(-1)! - times[0]!
+    expect(spanMs).toBeGreaterThanOrEqual(((total - 1) * 1000) / rate - 50)
+  }, 20_000)
+
+  it('finishes the calls in flight when closed, and records them as sent', async () => {
+    // eSputnik here is another relay's sandbox, so closing this relay cannot close it too.
+    const upstream = await start()
+    await upstream.faults({ latencyMs: 300 })
+    let calls = 0
+    // Real HTTP; the wrapper only lets the test see when the call has started.
+    const observed: typeof fetch = (...args) => {
+      calls++
+      return fetch(...args)
+    }
+    const relay = await startTestRelay({
+      env: { ESPUTNIK_API_KEY: 'test-key', ESPUTNIK_BASE_URL: `${upstream.url}/sandbox` },
+      deps: { fetch: observed },
+    })
+    await relay.send(batchOf('visitor-close-1', [wireEvent('pageViewed', {})]))
+    await waitFor(() => calls == 1, 'the call to start')
+    await relay.stop(true)
+    expect(await upstream.delivered()).toHaveLength(1)
+    const store = createSqliteStore({ path: join(relay.dir, 'relay.db') })
+    expect(await store.counts()).toMatchObject({ sent: 1, queued: 0 })
+    await store.close()
+    rmSync(relay.dir, { recursive: true, force: true })
+  })
+})
