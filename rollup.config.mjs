@@ -2,11 +2,12 @@ import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
 
-// Property names that stay inside the SDK (queue items, options) are left as
-// they are: mangling them would break localStorage written by an older build.
+// ES2021 keeps `||=` and `??=` short; every browser with fetch keepalive has it.
+// Property names are left alone: items written to localStorage by one version
+// must read back in the next.
 const minify = terser({
-  ecma: 2020,
-  compress: { passes: 3, unsafe: true, unsafe_arrows: true, unsafe_methods: true, pure_getters: true },
+  ecma: 2021,
+  compress: { passes: 3 },
   format: { comments: false },
 })
 

@@ -1,5 +1,4 @@
 import type { CartProduct, EventDataMap, EventType, ProductProperties, WireEvent } from '../wire/types.js'
-import { checkRequired } from './validate.js'
 
 /** What the site passes to each helper. `isInStock`/`isFound` take booleans or eSputnik's 0/1. */
 export interface ProductInput {
@@ -27,23 +26,20 @@ export interface EventContext {
   url: string
   currencyCode?: string
   /** The cart's recycleStateId, for cartUpdated. */
-  cartId: string
+  cartId?: string
 }
 
-const PRICED: EventType[] = ['productViewed', 'cartUpdated', 'productAddedToWishlist']
-
 /**
- * Turns a helper's input into a wire event, or throws an Error that names
- * the field. Pure: everything impure comes in through `context`.
+ * Turns a helper's input into a wire event. Pure: everything impure comes in
+ * through `context`. It checks nothing: the relay checks every event against
+ * the full schema (src/wire/schema.ts) and its reasons come back through
+ * `onError`, so the rules live in one place and stay out of the bundle that
+ * ships to every visitor.
  */
 export function buildEvent<T extends EventType>(type: T, input: HelperInputs[T], context: EventContext): WireEvent<T> {
-  const raw: Record<string, unknown> = { ...input }
-  if (PRICED.includes(type) && context.currencyCode) raw.currencyCode ??= context.currencyCode
-  for (const flag of ['isInStock', 'isFound']) if (typeof raw[flag] == 'boolean') raw[flag] = +raw[flag]
-  if (type == 'cartUpdated') raw.recycleStateId = context.cartId
+  const { url, ...data }: Record<string, any> = { ...input, recycleStateId: context.cartId }
+  // Only product and cart events take a currency; the relay drops it elsewhere.
+  if ('price' in data || type == 'cartUpdated') data.currencyCode ??= context.currencyCode
   // A relative url from an SPA is made absolute, as eSputnik's page.location is.
-  const url = type == 'pageViewed' && typeof raw.url == 'string' ? new URL(raw.url, context.url).href : context.url
-  checkRequired(type, raw)
-  if (type == 'pageViewed') delete raw.url
-  return { id: context.id, type, ts: context.ts, url, data: raw as EventDataMap[T] }
+  return { id: context.id, type, ts: context.ts, url: url ? new URL(url, context.url).href : context.url, data: data as EventDataMap[T] }
 }

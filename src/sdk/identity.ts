@@ -1,5 +1,6 @@
 import Cookies from 'js-cookie'
-import { isId } from '../wire/batch.js'
+import type { ResolvedOptions } from './options.js'
+import { isSecurePage } from './page.js'
 import type { KV } from './storage.js'
 import { randomId } from './uuid.js'
 
@@ -13,61 +14,27 @@ export interface Identity {
   clear(): void
 }
 
-export interface IdentityOptions {
-  cookieName: string
-  cookieDays: number
-  cookieDomain?: string
-  hostname: string
-  isSecure: boolean
-}
-
-const PROBE = 'esputnik_probe'
-
 /**
- * The widest domain that takes a cookie: `a.shop.example.co.uk` tries
- * `co.uk` (refused, a public suffix), then `example.co.uk`. Hosts without a
- * dot and IP addresses get a host-only cookie.
+ * The visitor id lives in a first-party cookie, SameSite=Lax, renewed on each
+ * visit, host-only unless `cookieDomain` names the domain to share it across
+ * (a public-suffix probe would cost every visitor bytes for a choice the site
+ * knows). Where cookies are blocked it falls back to the KV (localStorage,
+ * else memory), so tracking goes on. An id another script left in the cookie
+ * (eSputnik's own uses `sc`) is kept, so both agree on the visitor.
  */
-export function findCookieDomain(hostname: string): string | undefined {
-  if (!hostname.includes('.') || /^[\d.]+$|:/.test(hostname)) return
-  const labels = hostname.split('.')
-  for (let i = labels.length - 2; i >= 0; i--) {
-    const domain = labels.slice(i).join('.')
-    Cookies.set(PROBE, '1', { domain, sameSite: 'Lax' })
-    if (Cookies.get(PROBE)) {
-      Cookies.remove(PROBE, { domain })
-      return domain
-    }
-  }
-}
-
-/**
- * The visitor id lives in a first-party cookie; where cookies are blocked it
- * falls back to the KV (localStorage, else memory), so tracking goes on.
- */
-export function createIdentity(options: IdentityOptions, kv: KV): Identity {
-  const { cookieName: name } = options
-  const domain = options.cookieDomain ?? findCookieDomain(options.hostname)
-  const attributes = { expires: options.cookieDays, path: '/', domain, sameSite: 'Lax' as const, secure: options.isSecure }
-  let id: string | undefined
-
+export function createIdentity({ cookieName: name, cookieDays, cookieDomain: domain }: ResolvedOptions, kv: KV): Identity {
+  let id = ''
   const write = (value: string) => {
-    Cookies.set(name, value, attributes)
-    if (Cookies.get(name) !== value) kv.set(name, value)
+    Cookies.set(name, value, { expires: cookieDays, domain, sameSite: 'Lax', secure: isSecurePage() })
+    if (Cookies.get(name) != value) kv.set(name, value)
     return (id = value)
   }
-
   return {
-    get() {
-      if (id) return id
-      const found = Cookies.get(name) ?? kv.get(name)
-      // Renewed on each visit so the 400 days count from the last one.
-      return write(isId(found) ? found : randomId())
-    },
+    get: () => id || write(Cookies.get(name) || kv.get(name) || randomId()),
     reset: () => write(randomId()),
     clear() {
-      id = undefined
-      Cookies.remove(name, { path: '/', domain })
+      id = ''
+      Cookies.remove(name, { domain })
       kv.remove(name)
     },
   }

@@ -22,13 +22,13 @@ export interface TrackerOptions {
    */
   cookieName?: string
   /**
-   * Cookie domain. By default the top registrable domain found by a write
-   * probe (`shop.example.co.uk` → `example.co.uk`), so subdomains share the visitor.
-   * @default the top domain that accepts a cookie
+   * Cookie domain, e.g. `example.com` so `shop.` and `blog.example.com`
+   * share the visitor. Unset, the cookie belongs to the page's host only.
+   * @default undefined (host-only)
    */
   cookieDomain?: string
   /**
-   * Cookie lifetime in days, renewed on every visit. Browsers cap it at 400.
+   * Cookie lifetime in days, renewed on every visit. Browsers cap cookies at 400 days.
    * @default 400
    */
   cookieDays?: number
@@ -94,17 +94,15 @@ export interface TrackerOptions {
   maxQueueBytes?: number
 }
 
-export type ResolvedOptions = Required<Omit<TrackerOptions, 'cookieDomain' | 'currencyCode' | 'onError'>> &
-  Pick<TrackerOptions, 'cookieDomain' | 'currencyCode' | 'onError'>
+export type ResolvedOptions = TrackerOptions & typeof DEFAULTS
 
+/** The defaults that are not `undefined` or `false`. */
 export const DEFAULTS = {
   cookieName: 'sc',
   cookieDays: 400,
   autoPageViews: true,
   spa: 'history',
   consent: 'granted',
-  respectGPC: false,
-  debug: false,
   flushInterval: 1000,
   batchSize: 20,
   maxQueueEvents: 500,
@@ -113,11 +111,6 @@ export const DEFAULTS = {
 
 /** Misuse fails here, once, at set-up: a tracker without an endpoint can do nothing. */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
-  if (!options || typeof options.endpoint != 'string') {
-    throw new TypeError('esputnik-tracker: options.endpoint (your relay URL) is required')
-  }
-  const resolved = { ...DEFAULTS, ...options }
-  resolved.endpoint = options.endpoint.replace(/\/+$/, '')
-  resolved.cookieDays = Math.min(resolved.cookieDays, 400)
-  return resolved
+  if (!options?.endpoint) throw new TypeError('esputnik: endpoint is required')
+  return { ...DEFAULTS, ...options, endpoint: options.endpoint.replace(/\/+$/, '') }
 }

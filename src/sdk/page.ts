@@ -1,23 +1,23 @@
-/** The only module that reads the page (location, lifecycle). */
+/** The only module that reads the page: its address, privacy signal and lifecycle. */
 
 export const isBrowser = (): boolean => typeof window != 'undefined' && typeof document != 'undefined'
 
 export const currentUrl = (): string => location.href
 
+/** A Secure cookie on https pages only: http would refuse it. */
 export const isSecurePage = (): boolean => location.protocol == 'https:'
-
-export const hostname = (): string => location.hostname
 
 export const hasGPC = (): boolean => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true
 
 /**
- * Calls `leave` when the page may be about to go away: `pagehide` (also fired
- * for bfcache) and the page becoming hidden, the last moment mobile browsers
- * reliably give (a tab switched away from may never come back).
+ * `leave` runs when the page may be going away: on `pagehide` (bfcache too),
+ * and when it becomes hidden, the last moment mobile browsers reliably give
+ * (a tab switched away from may never come back). `online` runs when the
+ * network returns.
  */
-export function onLeave(leave: () => void): void {
+export function onPageEvents(leave: () => void, online: () => void): void {
   addEventListener('pagehide', leave)
-  document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && leave())
+  // visibilitychange bubbles from document to window.
+  addEventListener('visibilitychange', () => document.hidden && leave())
+  addEventListener('online', online)
 }
-
-export const onOnline = (online: () => void): void => addEventListener('online', online)

@@ -12,12 +12,17 @@ import type { TrackerOptions } from './options.js'
 type Stub = ((...args: unknown[]) => void) & { q?: ArrayLike<unknown>[]; tracker?: Tracker }
 
 const w = window as unknown as { esputnik?: Stub }
-const script = (document.currentScript ?? document.querySelector('script[data-endpoint]')) as HTMLScriptElement | null
+// currentScript is set while a classic script runs, async ones included.
+const script = document.currentScript as HTMLScriptElement | null
 
-/** data-cookie-days="30" → cookieDays: 30; "true"/"false" become booleans. */
+/** data-cookie-days="30" → cookieDays: 30; "true"/"false" become booleans; other values stay text. */
 const options: Record<string, unknown> = {}
 for (const [key, value] of Object.entries(script?.dataset ?? {})) {
-  options[key] = value == 'true' ? true : value == 'false' ? false : value && !isNaN(+value) ? +value : value
+  try {
+    options[key] = JSON.parse(value!)
+  } catch {
+    options[key] = value
+  }
 }
 
 try {
@@ -33,7 +38,7 @@ try {
       if (options.debug) console.warn('[esputnik] unknown call', name)
     }
   }
-  for (let i = 0; i < queued.length; i++) call(...Array.from(queued[i]!))
+  for (let i = 0; i < queued.length; i++) call(...(queued[i] as unknown[]))
   call.tracker = tracker
   w.esputnik = call
 } catch (error) {

@@ -6,50 +6,37 @@ export interface KV {
   keys(): string[]
 }
 
-const PROBE = 'esputnik:probe'
+/** Forgets on reload: where localStorage is blocked (Safari private mode, settings), and in tests. */
+export function createMemoryKV(): KV {
+  const map: Record<string, string> = {}
+  return {
+    get: (key) => map[key] ?? null,
+    set: (key, value) => void (map[key] = value),
+    remove: (key) => void delete map[key],
+    keys: () => Object.keys(map),
+  }
+}
 
 /**
- * localStorage where it works. A value it refuses (quota full, storage
- * blocked, Safari private mode) is kept in memory instead, so this page still
- * sends it. Every call is guarded: a browser may throw on any of them.
+ * localStorage where it works, memory where it does not, so tracking goes on.
+ * A write localStorage refuses (quota full) is skipped: the caps of queue.ts
+ * keep this SDK's share small, so only a site that fills the quota itself
+ * meets it.
  */
 export function createStorage(): KV {
-  const memory: Record<string, string> = {}
-  let ls: Storage | undefined
   try {
-    ;(ls = localStorage).setItem(PROBE, PROBE)
-    ls.removeItem(PROBE)
+    localStorage.setItem('esputnik:probe', '1')
+    return {
+      get: (key) => localStorage.getItem(key),
+      set(key, value) {
+        try {
+          localStorage.setItem(key, value)
+        } catch {}
+      },
+      remove: (key) => localStorage.removeItem(key),
+      keys: () => Object.keys(localStorage),
+    }
   } catch {
-    ls = undefined
-  }
-  return {
-    get(key) {
-      try {
-        return memory[key] ?? ls!.getItem(key)
-      } catch {
-        return null
-      }
-    },
-    set(key, value) {
-      try {
-        ls!.setItem(key, value)
-        delete memory[key]
-      } catch {
-        memory[key] = value
-      }
-    },
-    remove(key) {
-      delete memory[key]
-      try {
-        ls!.removeItem(key)
-      } catch {}
-    },
-    keys() {
-      const keys = Object.keys(memory)
-      try {
-        for (let i = 0; i < ls!.length; i++) keys.push(ls!.key(i)!)
-      } catch {}
-      return [...new Set(keys)]
-    },
+    return createMemoryKV()
   }
 }
