@@ -1,6 +1,7 @@
 import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Config } from './config.js'
+import { trackConnections } from './drain.js'
 import { handleError } from './errors.js'
 import { createEsputnikClient, type EsputnikClient } from './esputnik.js'
 import { createForwarder, type Forwarder } from './forwarder.js'
@@ -39,6 +40,9 @@ declare module 'fastify' {
     relay: Relay
   }
 }
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
+const atLeastWarn = (level: Config['logLevel']) => (LEVELS.indexOf(level) > LEVELS.indexOf('warn') ? level : 'warn')
 
 /** The sandbox lives on this very server, so its URL is known only once listening. */
 function ownOrigin(app: FastifyInstance): string {
@@ -127,8 +131,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   })
   await app.register(sdkRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
-  await app.register(healthRoutes, { store, metrics, now, pausedUntil: () => forwarder.pausedUntil(), logLevel: 'warn' })
-  if (sandbox) await app.register(sandbox.plugin, { prefix: '/sandbox', logLevel: 'warn' })
+  const logLevel = atLeastWarn(config.logLevel)
+  await app.register(healthRoutes, { store, metrics, now, pausedUntil: () => forwarder.pausedUntil(), logLevel })
+  if (sandbox) await app.register(sandbox.plugin, { prefix: '/sandbox', logLevel })
 
   if (config.autoStart) {
     app.addHook('onListen', async () => {
@@ -136,9 +141,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       purger.start()
     })
   }
+  const drain = trackConnections(app.server)
   app.addHook('preClose', async () => {
     await purger.stop()
     await forwarder.stop()
+    drain.closeIdle()
   })
   app.addHook('onClose', async () => {
     if (!deps.store) await store.close()
