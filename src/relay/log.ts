@@ -75,7 +75,8 @@ export function createLoggerOptions(level: LogLevel) {
         url: req.url && maskText(req.url),
         ip: req.ip,
       }),
-      err: (err: Error) => scrub(stdSerializers.err(err)) as ReturnType<typeof stdSerializers.err>,
+      // pino's error objects have their own prototype; a JSON round trip makes them plain for scrub.
+      err: (err: Error) => scrub(JSON.parse(JSON.stringify(stdSerializers.err(err)))) as ReturnType<typeof stdSerializers.err>,
     },
   }
 }

@@ -1,0 +1,121 @@
+import { spawnSync } from 'node:child_process'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/relay/config.js'
+import { describeEnv, ENV_SCHEMA } from '../../src/relay/env-schema.js'
+import { ConfigError } from '../../src/relay/errors.js'
+
+const problems = (env: Record<string, string>) => {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems
+    throw error
+  }
+  return []
+}
+
+describe('loadConfig', () => {
+  it('starts with safe defaults and the built-in sandbox when there is no key', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      port: 8787,
+      apiKey: '',
+      baseUrl: undefined,
+      allowedOrigins: [],
+      sqlitePath: 'data/relay.db',
+      sqliteSynchronous: 'NORMAL',
+      upstreamRatePerSec: 300,
+      anonymousEvents: 'hold',
+      retryBaseMs: 1000,
+      retryMaxMs: 300_000,
+      retryForMs: 72 * 3_600_000,
+      dedupMs: 7 * 86_400_000,
+      sandboxControl: false,
+      sandboxFaults: { count: 0, latencyMs: 0, resets: 0 },
+    })
+    expect(config.sdkFile).toMatch(/dist\/esputnik-tracker\.min\.js$/)
+  })
+
+  it('forwards to eSputnik once a key is set, or to the base URL given', () => {
+    expect(loadConfig({ ESPUTNIK_API_KEY: 'k' }).baseUrl).toBe('https://esputnik.com')
+    expect(loadConfig({ ESPUTNIK_API_KEY: 'k', ESPUTNIK_BASE_URL: 'http://127.0.0.1:9000/sandbox/' }).baseUrl).toBe('http://127.0.0.1:9000/sandbox')
+  })
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      HOST: '127.0.0.1',
+      ALLOWED_ORIGINS: 'https://shop.example.com, https://m.shop.example.com/',
+      SQLITE_SYNCHRONOUS: 'full',
+      ANONYMOUS_EVENTS: 'forward',
+      UPSTREAM_RATE_PER_SEC: '350',
+      TRUST_PROXY: '2',
+      LOG_LEVEL: 'warn',
+      SANDBOX_FAIL_STATUS: '500',
+      SANDBOX_FAIL_COUNT: '3',
+      SANDBOX_LATENCY_MS: '20',
+    })
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      allowedOrigins: ['https://shop.example.com', 'https://m.shop.example.com'],
+      sqliteSynchronous: 'FULL',
+      anonymousEvents: 'forward',
+      upstreamRatePerSec: 350,
+      trustProxy: 2,
+      logLevel: 'warn',
+      sandboxFaults: { status: 500, count: 3, latencyMs: 20, resets: 0 },
+    })
+  })
+
+  it.each<[Record<string, string>, string]>([
+    [{ PORT: 'eighty' }, 'PORT: must be an integer from 0 to 65535 (got "eighty")'],
+    [{ PORT: '70000' }, 'PORT: must be an integer from 0 to 65535 (got "70000")'],
+    [{ ESPUTNIK_BASE_URL: 'ftp://x' }, 'ESPUTNIK_BASE_URL: must be an http(s) URL without query or hash (got "ftp://x")'],
+    [{ ALLOWED_ORIGINS: '*' }, 'ALLOWED_ORIGINS: must list exact origins; * is not allowed (got "*")'],
+    [{ ALLOWED_ORIGINS: 'https://shop.example.com/path' }, 'ALLOWED_ORIGINS: https://shop.example.com/path must be a bare origin such as https://shop.example.com (got "https://shop.example.com/path")'],
+    [{ SQLITE_SYNCHRONOUS: 'OFF' }, 'SQLITE_SYNCHRONOUS: must be one of NORMAL, FULL (got "OFF")'],
+    [{ ANONYMOUS_EVENTS: 'drop' }, 'ANONYMOUS_EVENTS: must be one of hold, forward (got "drop")'],
+    [{ UPSTREAM_RATE_PER_SEC: '0' }, 'UPSTREAM_RATE_PER_SEC: must be an integer from 1 to 10000 (got "0")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ SANDBOX_CONTROL: 'maybe' }, 'SANDBOX_CONTROL: must be true or false (got "maybe")'],
+    [{ SANDBOX_FAIL_STATUS: '200' }, 'SANDBOX_FAIL_STATUS: must be an HTTP error status such as 500, 429 or 401 (got "200")'],
+    [{ SANDBOX_FAIL_COUNT: '2' }, 'SANDBOX_FAIL_COUNT: needs SANDBOX_FAIL_STATUS to say what to answer'],
+  ])('explains a bad value in one line: %o', (env, line) => {
+    expect(problems(env)).toEqual([line])
+  })
+
+  it('reports every bad variable at once', () => {
+    expect(problems({ PORT: 'x', LOG_LEVEL: 'y', ANONYMOUS_EVENTS: 'z' })).toHaveLength(3)
+  })
+
+  it('never echoes the API key in an error', () => {
+    const schema = ENV_SCHEMA as unknown as Record<string, { parse: (raw: string) => unknown }>
+    const original = schema.ESPUTNIK_API_KEY!.parse
+    schema.ESPUTNIK_API_KEY!.parse = () => {
+      throw new Error('is not valid')
+    }
+    try {
+      expect(problems({ ESPUTNIK_API_KEY: 'super-secret' })).toEqual(['ESPUTNIK_API_KEY: is not valid'])
+    } finally {
+      schema.ESPUTNIK_API_KEY!.parse = original
+    }
+  })
+
+  it('documents every variable in the README table', () => {
+    const table = describeEnv()
+    for (const name of Object.keys(ENV_SCHEMA)) expect(table).toContain(`| \`${name}\` |`)
+  })
+
+  it('makes the relay exit non-zero with one line per bad value', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/relay/main.ts'], {
+      env: { ...process.env, PORT: 'x', ANONYMOUS_EVENTS: 'sometimes' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('esputnik-relay: invalid configuration:')
+    expect(run.stderr).toContain('  PORT: must be an integer from 0 to 65535 (got "x")')
+    expect(run.stderr).toContain('  ANONYMOUS_EVENTS: must be one of hold, forward (got "sometimes")')
+  })
+})
