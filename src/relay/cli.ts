@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { describeEnv } from './env-schema.js'
@@ -72,6 +73,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0
       case 'dead-letters': {
         const config = loadConfig(io.env)
+        if (!io.openStore && !existsSync(config.sqlitePath)) {
+          io.err(`esputnik-relay: no relay store at ${config.sqlitePath}; set SQLITE_PATH to the relay's database`)
+          return 1
+        }
         const store = io.openStore?.() ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous })
         try {
           return await deadLetters(rest, io, store)

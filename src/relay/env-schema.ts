@@ -111,7 +111,7 @@ export const ENV_SCHEMA = {
   HELD_EVENTS_TTL_DAYS: spec(int(1, 365), 30, 'Held events of never-linked visitors are purged after this long.'),
   LOG_LEVEL: spec(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info' as 'info', 'pino log level. Emails and phones are masked.'),
   SDK_FILE: spec<string | undefined>(text, undefined, 'File served at `/sdk.js`. Default `dist/esputnik-tracker.min.js` of this package.'),
-  SANDBOX_CONTROL: spec(flag, false, 'Enable `POST /sandbox/faults` and `DELETE /sandbox/requests` (tests only).'),
+  SANDBOX_CONTROL: spec(flag, false, 'Enable `POST /sandbox/faults` and `DELETE /sandbox/requests`, and mount the sandbox even with a key (tests only).'),
   SANDBOX_FAIL_STATUS: spec<number | undefined>(status, undefined, 'Sandbox answers the next `SANDBOX_FAIL_COUNT` calls with this status.'),
   SANDBOX_FAIL_COUNT: spec(int(0, 1_000_000), 1, 'How many calls get `SANDBOX_FAIL_STATUS`.'),
   SANDBOX_LATENCY_MS: spec(int(0, 60_000), 0, 'Delay added to every sandbox answer.'),
@@ -122,7 +122,10 @@ export type EnvValues = { [K in keyof typeof ENV_SCHEMA]: (typeof ENV_SCHEMA)[K]
 
 /** The README's table of environment variables. */
 export function describeEnv(): string {
-  const show = (v: unknown) => (v === undefined || v === '' ? '' : `\`${Array.isArray(v) ? v.join(',') : String(v)}\``)
+  const show = (v: unknown) => {
+    const text = Array.isArray(v) ? v.join(',') : v === undefined ? '' : String(v)
+    return text ? `\`${text}\`` : ''
+  }
   const rows = Object.entries(ENV_SCHEMA).map(([name, s]) => `| \`${name}\` | ${show(s.default)} | ${s.doc} |`)
   return ['| variable | default | meaning |', '|---|---|---|', ...rows].join('\n')
 }

@@ -57,6 +57,12 @@ describe('esputnik-relay CLI', () => {
     expect(err.join()).toMatch(/unknown command launch/)
   })
 
+  it('says so when there is no store at SQLITE_PATH, instead of creating one', async () => {
+    const code = await runCli(['dead-letters', 'list'], { env: { SQLITE_PATH: join(dir, 'nope.db') }, out: (l) => out.push(l), err: (l) => err.push(l) })
+    expect(code).toBe(1)
+    expect(err.join()).toMatch(/no relay store at .*nope\.db/)
+  })
+
   it('prints the environment table and the usage', async () => {
     expect(await cli('env')).toBe(0)
     expect(out[0]).toMatch(/^\| variable \| default \| meaning \|/)

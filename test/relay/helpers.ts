@@ -14,13 +14,15 @@ export const tempDir = () => mkdtempSync(join(tmpdir(), 'esputnik-relay-'))
  * Polls `check` until it returns a truthy value (an array must be non-empty);
  * fails with `what` after the deadline. Tests wait on conditions, never on bare sleeps.
  */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 8000): Promise<NonNullable<Awaited<T>>> {
+type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>
+
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 8000): Promise<Truthy<Awaited<T>>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
     try {
       const value = await check()
-      if (value && !(Array.isArray(value) && value.length == 0)) return value as NonNullable<Awaited<T>>
+      if (value && !(Array.isArray(value) && value.length == 0)) return value as Truthy<Awaited<T>>
     } catch (error) {
       last = error
     }
