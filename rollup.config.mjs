@@ -7,7 +7,7 @@ import typescript from '@rollup/plugin-typescript'
 // must read back in the next.
 const minify = terser({
   ecma: 2021,
-  compress: { passes: 3 },
+  compress: { passes: 3, unsafe_arrows: true },
   format: { comments: false },
 })
 
@@ -15,7 +15,7 @@ export default [
   {
     // Script tag: one self-contained file, js-cookie inside.
     input: 'src/sdk/snippet.ts',
-    output: { file: 'dist/esputnik-tracker.min.js', format: 'iife', plugins: [minify] },
+    output: { file: 'dist/esputnik-tracker.min.js', format: 'iife', strict: false, plugins: [minify] },
     plugins: [resolve(), typescript({ tsconfig: './tsconfig.build.json', declaration: false })],
   },
   {

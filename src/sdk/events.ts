@@ -19,27 +19,22 @@ export interface HelperInputs {
   searchRequest: { search: string; isFound?: boolean | 0 | 1 }
 }
 
-/** What the tracker knows at the moment of a call. */
-export interface EventContext {
-  id: string
-  ts: number
-  url: string
-  currencyCode?: string
-  /** The cart's recycleStateId, for cartUpdated. */
-  cartId?: string
-}
-
 /**
- * Turns a helper's input into a wire event. Pure: everything impure comes in
- * through `context`. It checks nothing: the relay checks every event against
- * the full schema (src/wire/schema.ts) and its reasons come back through
- * `onError`, so the rules live in one place and stay out of the bundle that
- * ships to every visitor.
+ * Turns a helper's input into a wire event: `event` carries what the tracker
+ * knows at the moment of the call (id, type, time, page), `cartId` the cart's
+ * recycleStateId for cartUpdated. Pure: everything impure comes in as
+ * arguments. It checks and converts nothing: the relay checks every event
+ * against the full schema (src/wire/schema.ts), turns `isInStock` and
+ * `isFound` booleans into 0/1, resolves a relative `pageViewed` url against
+ * the page's origin and applies the batch's currency; its reasons come back
+ * through `onError`. The rules live in one place and stay out of the bundle
+ * that ships to every visitor.
  */
-export function buildEvent<T extends EventType>(type: T, input: HelperInputs[T], context: EventContext): WireEvent<T> {
-  const { url, ...data }: Record<string, any> = { ...input, recycleStateId: context.cartId }
-  // Only product and cart events take a currency; the relay drops it elsewhere.
-  if ('price' in data || type == 'cartUpdated') data.currencyCode ??= context.currencyCode
-  // A relative url from an SPA is made absolute, as eSputnik's page.location is.
-  return { id: context.id, type, ts: context.ts, url: url ? new URL(url, context.url).href : context.url, data: data as EventDataMap[T] }
+export function buildEvent<T extends EventType>(
+  input: HelperInputs[T],
+  event: Omit<WireEvent<T>, 'data'>,
+  cartId?: string,
+): WireEvent<T> {
+  const { url = event.url, ...data }: Record<string, any> = { ...input, recycleStateId: cartId }
+  return { ...event, url, data: data as EventDataMap[T] }
 }

@@ -94,7 +94,7 @@ export interface TrackerOptions {
   maxQueueBytes?: number
 }
 
-export type ResolvedOptions = TrackerOptions & typeof DEFAULTS
+export type ResolvedOptions = TrackerOptions & Required<Pick<TrackerOptions, keyof typeof DEFAULTS>>
 
 /** The defaults that are not `undefined` or `false`. */
 export const DEFAULTS = {
@@ -111,6 +111,6 @@ export const DEFAULTS = {
 
 /** Misuse fails here, once, at set-up: a tracker without an endpoint can do nothing. */
 export function resolveOptions(options: TrackerOptions): ResolvedOptions {
-  if (!options?.endpoint) throw new TypeError('esputnik: endpoint is required')
+  if (!options?.endpoint) throw Error('esputnik: endpoint is required')
   return { ...DEFAULTS, ...options, endpoint: options.endpoint.replace(/\/+$/, '') }
 }

@@ -7,7 +7,7 @@ export const currentUrl = (): string => location.href
 /** A Secure cookie on https pages only: http would refuse it. */
 export const isSecurePage = (): boolean => location.protocol == 'https:'
 
-export const hasGPC = (): boolean => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true
+export const hasGPC = (): unknown => (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl
 
 /**
  * `leave` runs when the page may be going away: on `pagehide` (bfcache too),

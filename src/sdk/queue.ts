@@ -1,97 +1,93 @@
-import type { IdentifyRequest, PATHS, SubscribeRequest, WireEvent } from '../wire/types.js'
 import type { ResolvedOptions } from './options.js'
 import type { KV } from './storage.js'
 
-/** A subscribe or identify as stored; the sender adds the visitor. */
-export type RequestBody = Omit<SubscribeRequest, 'visitor'> | Omit<IdentifyRequest, 'visitor'>
+/** What a stored request is, and where it goes: `/v1/` + kind (wire PATHS): an event batch (`e`), a subscribe or an identify. */
+export type RequestKind = 'e' | 'subscribe' | 'identify'
 
-/** Where a stored item is posted: the event batch path, subscribe or identify. */
-export type ItemKind = keyof typeof PATHS
-
-/** One undelivered thing. Short keys: every byte is kept in the visitor's localStorage. */
-export interface Item {
-  k: ItemKind
-  /** The visitor at the time of the call (a reset() later must not move it). */
-  v: string
-  b: WireEvent | RequestBody
-  /** Created: ms since the epoch, plus a fraction that orders calls made in the same ms. */
+/** One undelivered request, as stored. Short keys: it lives in the visitor's localStorage. */
+export interface Stored {
+  /** Where it goes. */
+  p: RequestKind
+  /** The JSON body, built when it was stored. */
+  b: string
+  /** How many events it holds (caps count events, not requests). */
+  n: number
+  /** Created (ms, with a fraction that orders what one tab stores in the same ms). */
   c: number
   /** Leased until (ms): a tab is sending it. */
   l: number
 }
 
 export interface Queue {
-  add(item: Item): void
+  add(p: RequestKind, body: object, events: number): void
   /**
-   * Leases and returns the next group to send: the oldest free item and, for
-   * events, the free events of the same visitor after it, up to `batchSize`
-   * and about `bytes`. Drops the oldest items while the queue is over its caps.
+   * The oldest free request with its key, leased so no other tab sends it
+   * meanwhile; null when all are leased, undefined when none is stored.
+   * Drops the oldest requests while the queue holds more than
+   * `maxQueueEvents` events or `maxQueueBytes` bytes.
    */
-  take(now: number, bytes: number): Item[]
+  take(now: number): [string, Stored] | null | undefined
   /** Delivered, or refused for good. */
-  remove(items: Item[]): void
-  /** Not delivered: free for the next try. */
-  release(items: Item[]): void
+  remove(key: string): void
   clear(): void
 }
 
 const PREFIX = 'esputnik:q:'
-/** Longer than a request normally takes; what a tab that died while sending had leased waits this long. */
-export const LEASE = 30e3
+/**
+ * Longer than a request normally takes. A request that failed, or that a
+ * closed tab sent as it left (a beacon or keepalive fetch whose answer nobody
+ * read), waits this long before it is sent again.
+ */
+export const LEASE = 10e3
 
 /** Exponential from 1 s to 5 min, with jitter so a recovered relay is not hit by every visitor at once. */
 export const backoff = (failures: number): number => Math.min(300e3, 1000 * 2 ** failures) * (0.5 + Math.random() / 2)
 
 /**
- * A queue kept as one localStorage key per item, so two tabs adding at once
+ * Undelivered requests, one localStorage key each: every key is written by
+ * the tab that made it and removed by the tab that delivered it, so two tabs
  * never overwrite each other's list (segmentio/localstorage-retry#27 lost and
  * multiplied events by sharing one key).
  */
 export function createQueue(
   kv: KV,
-  { maxQueueEvents, maxQueueBytes, batchSize }: ResolvedOptions,
+  { maxQueueEvents, maxQueueBytes }: ResolvedOptions,
   debug: (...args: unknown[]) => void,
 ): Queue {
-  const keyOf = (item: Item) => PREFIX + item.b.id
-  const save = (item: Item) => kv.set(keyOf(item), JSON.stringify(item))
-  const remove = (items: Item[]) => items.forEach((item) => kv.remove(keyOf(item)))
+  let order = 0
+  const save = (key: string, stored: Stored) => kv.set(key, JSON.stringify(stored))
 
-  /** Every stored item with its size, oldest first. */
+  /** Every stored request, oldest first. */
   const load = () =>
     kv
       .keys()
       .filter((key) => key.startsWith(PREFIX))
-      .map((key): [Item, number] => [JSON.parse(kv.get(key)!), kv.get(key)!.length])
-      .sort(([a], [b]) => a.c - b.c)
+      .map((key): [string, Stored] => [key, JSON.parse(kv.get(key)!)])
+      .sort(([, a], [, b]) => a.c - b.c)
 
   return {
-    add: save,
-    remove,
-    release: (items) => items.forEach((item) => kv.get(keyOf(item)) && save({ ...item, l: 0 })),
-    take(now, bytes) {
-      const all = load()
-      const taken: Item[] = []
-      let total = all.reduce((sum, [, size]) => sum + size, 0)
-      let size = 0
-      all.forEach(([item, n], i) => {
-        const first = taken[0]
-        if (all.length - i > maxQueueEvents || total > maxQueueBytes) {
-          debug('queue full, dropped', item.b)
-          remove([item])
-          total -= n
-        } else if (
-          item.l < now &&
-          taken.length < batchSize &&
-          // A group is one subscribe or identify, or one visitor's events.
-          (!first || (first.k == 'events' && item.k == first.k && item.v == first.v && size + n < bytes))
-        ) {
-          save({ ...item, l: now + LEASE })
-          taken.push(item)
-          size += n
-        }
-      })
-      return taken
+    add(p, body, n) {
+      const c = Date.now() + order++ / 1e4
+      save(PREFIX + c + Math.random(), { p, b: JSON.stringify(body), n, c, l: 0 })
     },
-    clear: () => remove(load().map(([item]) => item)),
+    take(now) {
+      let events = 0
+      let bytes = 0
+      let free: [string, Stored] | undefined
+      let leased: null | undefined
+      // From the newest, so what goes over the caps is the oldest, and the
+      // last free one met is the oldest free one.
+      for (const [key, stored] of load().reverse()) {
+        if ((events += stored.n) > maxQueueEvents || (bytes += stored.b.length) > maxQueueBytes) {
+          debug('dropped', stored.b)
+          kv.remove(key)
+        } else if (stored.l < now) free = [key, stored]
+        else leased = null
+      }
+      if (free) save(free[0], { ...free[1], l: now + LEASE })
+      return free ?? leased
+    },
+    remove: (key) => kv.remove(key),
+    clear: () => load().forEach(([key]) => kv.remove(key)),
   }
 }

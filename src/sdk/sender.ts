@@ -1,13 +1,13 @@
-import { PATHS, WIRE_VERSION } from '../wire/types.js'
-import type { Item, Queue } from './queue.js'
-import { KEEPALIVE_LIMIT, send } from './transport.js'
+import type { Queue, Stored } from './queue.js'
+import { send } from './transport.js'
 
 export interface Sender {
   /**
-   * Sends every free item, under a cross-tab lock. Resolves true when all were
-   * settled, false when one waits for a retry, null when another tab holds the lock.
+   * Sends every free request, under a cross-tab lock. Resolves undefined when
+   * all were settled, false when one waits for a retry, null when another tab
+   * holds the lock or a lease: try again soon.
    */
-  flush(): Promise<boolean | null>
+  flush(): Promise<false | null | undefined>
   /** The page may be going away: send what is free at once, without waiting for the lock. */
   leave(): void
 }
@@ -21,46 +21,43 @@ export function createSender(
   report: (method: string, message: string) => void,
   debug: (...args: unknown[]) => void,
 ): Sender {
-  const take = () => queue.take(Date.now(), KEEPALIVE_LIMIT)
+  const take = () => queue.take(Date.now())
 
-  /** Resolves false when the group must be retried. */
-  const deliver = async (group: Item[]) => {
-    const { k, v, b } = group[0]!
-    // The visitor is stamped at send time from the item: one per batch on the wire.
-    const body = k == 'events' ? { v: WIRE_VERSION, visitor: v, sent: Date.now(), events: group.map((item) => item.b) } : { ...b, visitor: v }
-    const [status, text] = await send(endpoint + PATHS[k], JSON.stringify(body))
-    if (isRetryable(status)) {
-      debug(k, 'not delivered, will retry', status)
-      queue.release(group)
-      return false
-    }
-    // A beacon (-1) gets no answer: the items stay stored and leased, are sent
-    // again later, and the relay's dedup on id absorbs the repeat.
-    if (status > 0) queue.remove(group)
-    if (status >= 300) report(k, `the relay refused it (${status}): ${text}`)
+  /** Resolves false when the request must be retried. */
+  const deliver = async ([key, stored]: [string, Stored]) => {
+    const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
+    // The lease taken for this send keeps it from the next try for a while.
+    if (isRetryable(status)) return debug(stored.p, 'retry', status), false
+    // A beacon (-1) gets no answer: the request stays stored and leased, is
+    // sent again later, and the relay's dedup on event id absorbs the repeat.
+    if (status > 0) queue.remove(key)
+    if (status >= 300) report(stored.p, `refused (${status}): ${text}`)
     else {
       try {
-        for (const { id, reason } of JSON.parse(text).rejected) report(k, `the relay rejected ${id}: ${reason}`)
+        for (const { id, reason } of JSON.parse(text).rejected) report(stored.p, `${id}: ${reason}`)
       } catch {}
     }
     return true
   }
 
   const flush = async () => {
-    for (let group = take(); group.length; group = take()) if (!(await deliver(group))) return false
-    return true
+    let next
+    while ((next = take())) if (!(await deliver(next))) return false
+    // null: what is left is leased by a page that is sending it, or left it.
+    return next as null | undefined
   }
 
   return {
     // Web Locks where the browser has them: atomic across tabs and released
-    // when a tab dies. Elsewhere the localStorage lease on each item (queue.ts)
-    // keeps two tabs off the same event, and the relay's dedup absorbs a race.
+    // when a tab dies. Elsewhere the localStorage lease on each request
+    // (queue.ts) keeps two tabs off the same one, and the relay's dedup
+    // absorbs a race.
     flush: () =>
       (navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => lock && flush()) ?? flush()) as Promise<
-        boolean | null
+        false | null | undefined
       >,
     leave() {
-      for (let group = take(); group.length; group = take()) void deliver(group)
+      for (let next; (next = take()); ) void deliver(next)
     },
   }
 }

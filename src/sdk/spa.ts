@@ -1,25 +1,19 @@
 import type { TrackerOptions } from './options.js'
 
 /**
- * What makes two URLs the same route. History mode: path and query, not the
- * hash (an in-page anchor is no new page). Hash mode: the hash route too,
- * where `''`, `#` and `#/` are all the root, because a hash router turns `/`
- * into `/#/` on start (plausible-tracker#58).
- */
-export const routeKey = ({ pathname, search, hash }: URL | Location, mode: TrackerOptions['spa']): string =>
-  pathname + search + (mode == 'hash' ? hash.replace(/^#?\/?/, '/') : '')
-
-/**
  * Calls `view` now, then after each history change that lands on a new
- * route. Routers call replaceState to save scroll state without changing
- * route, and the back button fires popstate once: neither makes a second view
- * of the same route. `view` must not throw, since it runs inside the router's
- * own pushState call.
+ * route. A route is the path and query, plus in hash mode the hash, where
+ * `''`, `#` and `#/` are all the root because a hash router turns `/` into
+ * `/#/` on start (plausible-tracker#58). Routers call replaceState to save
+ * scroll state without changing route, and the back button fires popstate
+ * once: neither makes a second view of the same route. `view` must not
+ * throw: it runs inside the router's own pushState call.
  */
 export function watchRoutes(mode: TrackerOptions['spa'], view: () => void): void {
   let last = ''
   const check = () => {
-    const route = routeKey(location, mode)
+    const { pathname, search, hash } = location
+    const route = pathname + search + (mode == 'hash' ? hash.replace(/^#?\/?/, '/') : '')
     if (route != last) (last = route), view()
   }
   check()
@@ -32,5 +26,6 @@ export function watchRoutes(mode: TrackerOptions['spa'], view: () => void): void
     }
   }
   addEventListener('popstate', check)
-  if (mode == 'hash') addEventListener('hashchange', check)
+  // In history mode the route ignores the hash, so this adds no view there.
+  addEventListener('hashchange', check)
 }

@@ -1,42 +1,39 @@
 /** The small key-value store the queue, the cart and the consent choice live in. */
 export interface KV {
   get(key: string): string | null
+  /** Never throws: a write localStorage refuses (quota full) is skipped. */
   set(key: string, value: string): void
   remove(key: string): void
   keys(): string[]
 }
 
-/** Forgets on reload: where localStorage is blocked (Safari private mode, settings), and in tests. */
-export function createMemoryKV(): KV {
-  const map: Record<string, string> = {}
-  return {
-    get: (key) => map[key] ?? null,
-    set: (key, value) => void (map[key] = value),
-    remove: (key) => void delete map[key],
-    keys: () => Object.keys(map),
-  }
-}
-
 /**
- * localStorage where it works, memory where it does not, so tracking goes on.
- * A write localStorage refuses (quota full) is skipped: the caps of queue.ts
+ * localStorage where it works, memory where it does not (Safari private mode,
+ * storage blocked by the visitor), so tracking goes on: a Map that answers to
+ * the Storage method names. A refused write is skipped: the caps of queue.ts
  * keep this SDK's share small, so only a site that fills the quota itself
  * meets it.
  */
 export function createStorage(): KV {
+  let store: Storage | (Map<string, string> & Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>)
   try {
-    localStorage.setItem('esputnik:probe', '1')
-    return {
-      get: (key) => localStorage.getItem(key),
-      set(key, value) {
-        try {
-          localStorage.setItem(key, value)
-        } catch {}
-      },
-      remove: (key) => localStorage.removeItem(key),
-      keys: () => Object.keys(localStorage),
-    }
+    ;(store = localStorage).setItem('esputnik:probe', '1')
   } catch {
-    return createMemoryKV()
+    const map = new Map() as any
+    map.getItem = map.get
+    map.setItem = map.set
+    map.removeItem = map.delete
+    store = map
+  }
+  return {
+    get: (key) => store.getItem(key),
+    set(key, value) {
+      try {
+        store.setItem(key, value)
+      } catch {}
+    },
+    remove: (key) => store.removeItem(key),
+    // localStorage lists its keys to Object.keys(); a Map through keys().
+    keys: () => [...((store as Map<string, string>).keys?.() ?? Object.keys(store))],
   }
 }

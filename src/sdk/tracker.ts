@@ -3,7 +3,7 @@ import { buildEvent, type HelperInputs } from './events.js'
 import { createIdentity } from './identity.js'
 import { resolveOptions, type Consent, type TrackerOptions } from './options.js'
 import { currentUrl, hasGPC, onPageEvents } from './page.js'
-import { backoff, createQueue, type Item } from './queue.js'
+import { backoff, createQueue, type RequestKind } from './queue.js'
 import { createSender } from './sender.js'
 import { watchRoutes } from './spa.js'
 import { createStorage } from './storage.js'
@@ -31,7 +31,6 @@ export type Tracker = { readonly [T in EventType]: (input: HelperInputs[T]) => s
   optOut(): void
 }
 
-const CONSENT = 'esputnik:consent'
 const CART = 'esputnik:cart'
 
 /** The tracker of a real page; `createTracker` in index.ts adds the SSR guard. */
@@ -52,47 +51,60 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
   const queue = createQueue(kv, opts, debug)
   const sender = createSender(opts.endpoint, queue, report, debug)
 
-  // The site saying 'denied' wins; then the visitor's own optIn/optOut
-  // (remembered); then GPC when asked; then the default.
-  let consent =
-    opts.consent == 'denied' ? 'denied' : (kv.get(CONSENT) as Consent) || (opts.respectGPC && hasGPC() ? 'denied' : opts.consent)
-  let pending: Item[] = []
+  // GPC, when the site asks to honour it, counts as 'denied'. The site's
+  // consent tool remembers the visitor's choice and passes it on each load.
+  // true: granted, false: denied, undefined: pending.
+  let granted = opts.respectGPC && hasGPC() ? false : opts.consent == 'pending' ? undefined : opts.consent == 'granted'
+  /**
+   * Calls not stored yet: events wait here up to `flushInterval` or
+   * `batchSize`, and everything while consent is pending. `pagehide` stores
+   * them, so a closed tab or a reload loses nothing.
+   */
+  let buffer: [RequestKind, { id: string }][] = []
   let cartId = kv.get(CART)
-  let order = 0
-  let batched = 0
   let failures = 0
   let timer: ReturnType<typeof setTimeout> | 0 = 0
 
-  const isGranted = () => consent == 'granted'
   const schedule = (delay: number) => (timer ||= setTimeout(run, delay))
+
+  /** Stores the buffer: events in batches, each subscribe or identify alone, stamped with the visitor. */
+  const seal = () => {
+    const visitor = identity.get()
+    let events: object[] = []
+    const storeEvents = () => {
+      if (events.length) queue.add('e', { v: WIRE_VERSION, visitor, currencyCode: opts.currencyCode, events }, events.length)
+      events = []
+    }
+    for (const [k, b] of buffer) {
+      if (k == 'e' && events.push(b) < batchSize) continue
+      storeEvents()
+      if (k != 'e') queue.add(k, { ...b, visitor }, 0)
+    }
+    storeEvents()
+    buffer = []
+  }
 
   /** One flush; after a failure the next waits 1 s, 2 s, 4 s … 5 min, with jitter. */
   async function run() {
     clearTimeout(timer)
-    timer = batched = 0
-    if (!isGranted()) return
-    const ok = await sender.flush()
-    failures = ok ? 0 : failures + +(ok === false)
-    if (!ok) schedule(ok === false ? backoff(failures) : flushInterval)
-  }
-
-  const store = (item: Item) => {
-    item.v = identity.get()
-    queue.add(item)
-    // A subscribe, an identify or a full batch goes now, unless the relay is failing.
-    if ((item.k != 'events' || ++batched >= batchSize) && !failures) void run()
-    else schedule(flushInterval)
+    timer = 0
+    if (!granted) return
+    seal()
+    const result = await sender.flush()
+    if (result === false) schedule(backoff(++failures))
+    else if (((failures = 0), result === null)) schedule(flushInterval)
   }
 
   /** Every public call ends here; any surprise becomes onError, never an exception in the page. */
-  const enqueue = (k: Item['k'], make: () => Item['b']) => {
-    if (consent == 'denied') return ''
+  const enqueue = (k: RequestKind, make: () => { id: string }) => {
+    if (granted === false) return ''
     try {
-      const b = make()
-      debug(k, b)
-      const item = { k, b, v: '', c: now() + order++ / 1e4, l: 0 }
-      isGranted() ? store(item) : pending.push(item)
-      return b.id
+      const body = make()
+      debug(k, body)
+      buffer.push([k, body])
+      // A subscribe, an identify or a full batch goes now, unless the relay is failing.
+      if (granted) (k != 'e' || buffer.length >= batchSize) && !failures ? run() : schedule(flushInterval)
+      return body.id
     } catch (error) {
       report(k, String(error))
     }
@@ -101,7 +113,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
   const cart = {
     get id() {
       cartId ||= randomId()
-      if (isGranted()) kv.set(CART, cartId)
+      if (granted) kv.set(CART, cartId)
       return cartId
     },
     reset() {
@@ -111,41 +123,42 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
   }
 
   const request = (k: 'subscribe' | 'identify') => (input: object) =>
-    enqueue(k, () => ({ ...input, v: WIRE_VERSION, id: randomId(), ts: now() }) as Item['b'])
+    enqueue(k, () => ({ ...input, v: WIRE_VERSION, id: randomId(), ts: now() }))
 
   const tracker = {
     ...Object.fromEntries(
       EVENT_TYPES.map((type) => [
         type,
         (input: HelperInputs[typeof type]) =>
-          enqueue('events', () =>
-            buildEvent(type, input, {
-              id: randomId(),
-              ts: now(),
-              url: currentUrl(),
-              currencyCode: opts.currencyCode,
-              cartId: type == 'cartUpdated' ? cart.id : undefined,
-            }),
+          enqueue('e', () =>
+            buildEvent(
+              input,
+              { id: randomId(), type, ts: now(), url: currentUrl() },
+              type == 'cartUpdated' ? cart.id : undefined,
+            ),
           ),
       ]),
     ),
     subscribe: request('subscribe'),
     identify: request('identify'),
     get visitorId() {
-      return isGranted() ? identity.get() : ''
+      return granted ? identity.get() : ''
     },
     cart,
     flush: run,
-    reset: () => (isGranted() ? identity.reset() : ''),
+    reset() {
+      if (!granted) return ''
+      seal() // what happened so far belongs to the old visitor
+      return identity.reset()
+    },
     optIn() {
-      kv.set(CONSENT, (consent = 'granted'))
-      pending.forEach(store)
-      pending = []
+      granted = true
       if (cartId) kv.set(CART, cartId) // the cart made while consent was pending
+      void run()
     },
     optOut() {
-      kv.set(CONSENT, (consent = 'denied'))
-      pending = []
+      granted = false
+      buffer = []
       queue.clear()
       identity.clear()
       kv.remove(CART)
@@ -154,15 +167,15 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
   } as unknown as Tracker
 
   onPageEvents(
-    () => isGranted() && sender.leave(),
+    () => granted && (seal(), sender.leave()),
     () => {
       failures = 0
       void run()
     },
   )
   if (opts.autoPageViews) watchRoutes(opts.spa, () => tracker.pageViewed())
-  // Renews the cookie's lifetime on each visit, and sends at once the first
-  // page view and what earlier pages left undelivered.
-  if (isGranted()) identity.get(), run()
+  // Sends at once the first page view and what earlier pages left
+  // undelivered; identity.get() in seal() renews the cookie on each visit.
+  void run()
   return Object.freeze(tracker)
 }

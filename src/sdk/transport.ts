@@ -7,20 +7,18 @@ export const KEEPALIVE_LIMIT = 60_000
  * POSTs `body` as text/plain, a CORS "simple request", so no preflight doubles
  * the traffic. `fetch` with keepalive outlives the page (Plausible's way);
  * where fetch is missing or refuses the body at once, sendBeacon goes instead.
- * Resolves to the HTTP status and text; status 0 for a network error, -1 when
+ * Resolves to the HTTP status and text: status 0 for a network error, -1 when
  * a beacon left (no answer can come).
  */
-export async function send(url: string, body: string): Promise<[number, string]> {
-  let pending
+export function send(url: string, body: string): Promise<[number, string]> {
+  let pending: Promise<Response>
   try {
     pending = fetch(url, { method: 'POST', body, keepalive: body.length < KEEPALIVE_LIMIT })
   } catch {
-    return [navigator.sendBeacon?.(url, body) ? -1 : 0, '']
+    return Promise.resolve([navigator.sendBeacon?.(url, body) ? -1 : 0, ''])
   }
-  try {
-    const response = await pending
-    return [response.status, await response.text()]
-  } catch {
-    return [0, '']
-  }
+  return pending.then(
+    async (response) => [response.status, await response.text()],
+    () => [0, ''],
+  )
 }
