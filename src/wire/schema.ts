@@ -1,10 +1,10 @@
 import type { EventDataMap, EventType } from './types.js'
 
 /**
- * One table of rules for the data of every event type, used by the SDK before
- * it queues an event and by the relay before it stores one, so both halves
- * agree on what is valid and give the same reason when it is not. Kept terse:
- * every byte of it ships to every visitor.
+ * One table of rules for the data of every event type. The relay checks every
+ * event, subscribe and identify against it: the SDK sends what the site passed
+ * as it is (its 3 KB budget has no room for rules), so this is where input is
+ * checked, normalised (booleans to eSputnik's 0/1) and explained.
  *
  * A rule is a kind name, or a one-element array: a list of objects shaped by
  * that element's schema. A key ending in `?` is optional.
@@ -44,20 +44,30 @@ const isProperties = (v: unknown) =>
       (typeof value == 'boolean' || (typeof value == 'number' && isFinite(value)) || isText(value) || isList(value, isText)),
   )
 
+/** A kind: its test, what the value should be when the test fails, and how a passing value is stored. */
+type KindSpec = readonly [test: (v: unknown) => boolean, expected: string, convert?: (v: never) => unknown]
+
 /** Each kind: its test, and what the value should be when the test fails. */
 const KINDS = {
   id: [isId, `a string of 1 to ${MAX_ID_LENGTH} characters`],
   text: [isText, `a string of 1 to ${MAX_TEXT_LENGTH} characters`],
   num: [(v: unknown) => typeof v == 'number' && v >= 0 && v < Infinity, 'a number >= 0'],
-  bit: [(v: unknown) => v === 0 || v === 1, '0 or 1'],
+  // Sites pass booleans; eSputnik takes an int (seed 003's isInStock and isFound).
+  bit: [(v: unknown) => v === 0 || v === 1 || typeof v == 'boolean', '0, 1, true or false', (v: number | boolean) => +v],
   cur: [matches(/^[A-Z]{3}$/), 'an ISO 4217 code like USD'],
   recom: [matches(/^r\d+v\d+$/), 'r{recomId}v{variantId}, like r12v3'],
   hex: [matches(/^[\da-f]{64}$/i), 'a hex HMAC-SHA256'],
   name: [matches(/^[\w.-]{1,50}$/), 'up to 50 letters, digits, _ . or -'],
+  // A shop's customer number may come as a number; eSputnik keeps text, and the identify signature covers that text.
+  xid: [
+    (v: unknown) => (typeof v == 'string' && isId(v.trim())) || (Number.isSafeInteger(v) && (v as number) >= 0),
+    `a customer id: a string of 1 to ${MAX_ID_LENGTH} characters, or a whole number`,
+    (v: string | number) => String(v).trim(),
+  ],
   ref: [(v: unknown) => Number.isSafeInteger(v) || isId(v), 'a field id'],
   strs: [(v: unknown) => isList(v, isId), 'a list of strings'],
   props: [isProperties, `an object of at most ${MAX_PROPERTIES} flat values, not named productId, price or isInStock`],
-} as const
+} as const satisfies Record<string, KindSpec>
 
 const PRODUCT: Schema = {
   productId: 'id',
@@ -106,8 +116,8 @@ export function checkSchema(schema: Schema, value: unknown, path = ''): Record<s
       if (!isList(v, isObject)) fail(at, `a list of at most ${MAX_LIST_ITEMS} objects`)
       out[key] = (v as unknown[]).map((item, i) => checkSchema(rule[0], item, `${at}[${i}]`))
     } else {
-      const [test, expected] = KINDS[rule]
-      out[key] = test(v) ? v : fail(at, expected)
+      const [test, expected, convert]: KindSpec = KINDS[rule]
+      out[key] = !test(v) ? fail(at, expected) : convert ? convert(v as never) : v
     }
   }
   return out

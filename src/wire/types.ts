@@ -56,7 +56,10 @@ export interface WireEvent<T extends EventType = EventType> {
   type: T
   /** Milliseconds since the epoch when the event happened in the browser. */
   ts: number
-  /** The page the event happened on. */
+  /**
+   * The page the event happened on. A pageViewed's may be relative (`/p/1`):
+   * the relay resolves it against the request's Origin, else its Referer.
+   */
   url?: string
   data: EventDataMap[T]
 }
@@ -65,8 +68,13 @@ export interface WireEvent<T extends EventType = EventType> {
 export interface EventBatch {
   v: typeof WIRE_VERSION
   visitor: string
-  /** When the browser sent the batch; lets the relay correct a skewed clock. */
-  sent: number
+  /** When the browser sent the batch (optional; the SDK no longer sends it). */
+  sent?: number
+  /**
+   * The site's default currency (ISO 4217). The relay puts it on the events
+   * that take one (productViewed, productAddedToWishlist, cartUpdated) and have none.
+   */
+  currencyCode?: string
   events: WireEvent[]
 }
 
@@ -111,9 +119,18 @@ export interface BatchResponse {
   rejected: { id: string; reason: string }[]
 }
 
+/** `POST {relay}/v1/server/identify` from the site's backend, with `Authorization: Bearer <SERVER_TOKEN>`. */
+export interface ServerIdentifyRequest {
+  visitorId: string
+  externalCustomerId?: string
+  email?: string
+  phone?: string
+}
+
 /** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event). */
 export const PATHS = {
   events: '/v1/e',
   subscribe: '/v1/subscribe',
   identify: '/v1/identify',
+  serverIdentify: '/v1/server/identify',
 } as const

@@ -84,6 +84,40 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
     )
   })
 
+  it('resolves an SPA’s relative pageViewed url against the Origin, else the Referer, before it becomes page.location', async () => {
+    const relay = await start()
+    const byOrigin = wireEvent('pageViewed', {}, { url: '/p/1' })
+    const byReferer = wireEvent('pageViewed', {}, { url: 'p/2?x=1' })
+    const orphan = wireEvent('pageViewed', {}, { url: '/p/3' })
+    expect((await relay.send(batchOf('visitor-spa-1', [byOrigin]), { origin: 'https://shop.example.com' })).status).toBe(202)
+    expect((await relay.send(batchOf('visitor-spa-1', [byReferer]), { referer: 'https://shop.example.com/catalog/mugs' })).status).toBe(202)
+    const res = await relay.send(batchOf('visitor-spa-1', [orphan]), { origin: 'null' })
+    expect(await res.json()).toEqual({ accepted: 0, rejected: [{ id: orphan.id, reason: expect.stringMatching(/is relative, and the request has no Origin or Referer/) }] })
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length == 2 && list
+    }, 'two page views')
+    const locations = delivered.map((r) => (r.body as { params: { name: string; value: string }[] }).params.find((p) => p.name == 'page')!.value)
+    expect(locations).toEqual(['{"location":"https://shop.example.com/p/1"}', '{"location":"https://shop.example.com/catalog/p/2?x=1"}'])
+  })
+
+  it('sends the batch’s default currencyCode with the events that had none, and booleans as 0/1', async () => {
+    const relay = await start()
+    const viewed = wireEvent('productViewed', { productId: 'sku-1', price: 10, isInStock: true as unknown as 1 })
+    const wished = wireEvent('productAddedToWishlist', { productId: 'sku-1', price: 10, currencyCode: 'EUR' })
+    await relay.send({ ...batchOf('visitor-currency-1', [viewed, wished]), currencyCode: 'UAH' })
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length == 2 && list
+    }, 'two deliveries')
+    const params = (i: number) => (delivered[i]!.body as { params: unknown[] }).params
+    expect(params(0)).toEqual([
+      { name: 'product', value: '{"productId":"sku-1","price":10,"isInStock":1}' },
+      { name: 'currencyCode', value: 'UAH' },
+    ])
+    expect(params(1)).toContainEqual({ name: 'currencyCode', value: 'EUR' })
+  })
+
   it('answers a resent batch 202 but calls eSputnik once per event id', async () => {
     const relay = await start({ config: { autoStart: false } })
     const batch = batchOf('visitor-resend-1', [wireEvent('pageViewed', {}), wireEvent('pageViewed', {})])

@@ -35,7 +35,8 @@ export function wireEvent<T extends EventType>(type: T, data: EventDataMap[T], e
   return { id: randomUUID(), type, ts: 1_732_379_999_000, url: 'https://shop.example.com/p/1', data, ...extra } as WireEvent
 }
 
-export const batchOf = (visitor: string, events: WireEvent[]): EventBatch => ({ v: 1, visitor, sent: Date.now(), events })
+/** A batch as the SDK posts it (no `sent`). */
+export const batchOf = (visitor: string, events: WireEvent[]): EventBatch => ({ v: 1, visitor, events })
 
 export interface TestRelay extends RunningRelay {
   dir: string

@@ -2,7 +2,7 @@ import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseBatch } from '../../wire/batch.js'
-import type { BatchResponse, WireEvent } from '../../wire/types.js'
+import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
 import type { RelayMetrics } from '../metrics.js'
 import type { AnonymousPolicy, Store } from '../store/types.js'
@@ -21,9 +21,11 @@ export interface EventsRouteOptions {
   onQueued: () => void
 }
 
-/** Checks the relay adds to the shared schema: what eSputnik needs that the browser might omit. */
-function checkForUpstream(event: WireEvent): string | undefined {
-  if (event.type == 'pageViewed' && !event.url) return 'pageViewed: url is required (it becomes page.location)'
+/** The page a beacon came from, for relative pageViewed urls: its Origin, else its Referer (never `null`). */
+export function pageBase(request: FastifyRequest): string | undefined {
+  for (const value of [request.headers.origin, request.headers.referer]) {
+    if (typeof value == 'string' && /^https?:\/\//i.test(value)) return value
+  }
 }
 
 function parseJson(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) {
@@ -59,17 +61,11 @@ export async function eventsRoutes(app: FastifyInstance, o: EventsRouteOptions) 
     PATHS.events,
     { bodyLimit: MAX_BATCH_BYTES, config: { rateLimit: { max: o.ingestRatePerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
-      const batch = parseBatch(request.body) // a ValidationError becomes 400 with its reason
-      const rejected = [...batch.rejected]
-      const events: WireEvent[] = []
-      for (const event of batch.events) {
-        const reason = checkForUpstream(event)
-        if (reason) rejected.push({ id: event.id, reason })
-        else events.push(event)
-      }
+      // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`.
+      const { visitor, events, rejected } = parseBatch(request.body, { base: pageBase(request) })
       if (events.length) {
         const result = await o.store.insertEvents({
-          visitor: batch.visitor,
+          visitor,
           events,
           receivedAt: o.now(),
           anonymous: o.anonymousEvents,

@@ -26,6 +26,7 @@ describe('POST /v1/e', () => {
     ['a wrong wire version', () => ({ body: JSON.stringify({ ...good(), v: 2 }), headers: { 'content-type': 'text/plain' } }), 400, /v must be 1/],
     ['a JSON array', () => ({ body: '[]', headers: { 'content-type': 'text/plain' } }), 400, /body must be a JSON object/],
     ['a bad visitor id', () => ({ body: JSON.stringify({ ...good(), visitor: 'x' }), headers: { 'content-type': 'text/plain' } }), 400, /visitor must be an id/],
+    ['a lower-case currencyCode', () => ({ body: JSON.stringify({ ...good(), currencyCode: 'usd' }), headers: { 'content-type': 'text/plain' } }), 400, /currencyCode must be an ISO 4217 code like USD/],
   ])('refuses %s with %i and a reason', async (_name, init, status, reason) => {
     const res = await fetch(`${relay.url}/v1/e`, { method: 'POST', ...init() })
     expect(res.status).toBe(status)
