@@ -3,12 +3,12 @@ import type { Tracker } from './tracker.js'
 
 /** What createTracker gives where there is no browser (SSR): a tracker that does nothing and throws nothing. */
 export function createInertTracker(): Tracker {
-  const none = () => undefined
+  const none = () => ''
   const inert: Record<string, unknown> = {
     visitorId: '',
-    cart: Object.freeze({ id: '', reset: () => '' }),
+    cart: Object.freeze({ id: '', reset: none }),
     flush: () => Promise.resolve(),
-    reset: () => '',
+    reset: none,
   }
   for (const name of [...EVENT_TYPES, 'subscribe', 'identify', 'optIn', 'optOut']) inert[name] = none
   return Object.freeze(inert) as Tracker

@@ -19,7 +19,7 @@ export interface Stored {
 }
 
 export interface Queue {
-  add(p: RequestKind, body: object, events: number): void
+  add(p: RequestKind, body: string, events: number): void
   /**
    * The oldest free request with its key, leased so no other tab sends it
    * meanwhile; null when all are leased, undefined when none is stored.
@@ -38,7 +38,7 @@ const PREFIX = 'esputnik:q:'
  * closed tab sent as it left (a beacon or keepalive fetch whose answer nobody
  * read), waits this long before it is sent again.
  */
-export const LEASE = 10e3
+export const LEASE = 5e3
 
 /** Exponential from 1 s to 5 min, with jitter so a recovered relay is not hit by every visitor at once. */
 export const backoff = (failures: number): number => Math.min(300e3, 1000 * 2 ** failures) * (0.5 + Math.random() / 2)
@@ -66,9 +66,9 @@ export function createQueue(
       .sort(([, a], [, b]) => a.c - b.c)
 
   return {
-    add(p, body, n) {
+    add(p, b, n) {
       const c = Date.now() + order++ / 1e4
-      save(PREFIX + c + Math.random(), { p, b: JSON.stringify(body), n, c, l: 0 })
+      save(PREFIX + c + Math.random(), { p, b, n, c, l: 0 })
     },
     take(now) {
       let events = 0

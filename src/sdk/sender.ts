@@ -12,8 +12,6 @@ export interface Sender {
   leave(): void
 }
 
-/** 408, 429, 5xx and network errors are passing trouble; any other 4xx will not get better. */
-export const isRetryable = (status: number): boolean => !status || status == 408 || status == 429 || status >= 500
 
 export function createSender(
   endpoint: string,
@@ -26,17 +24,16 @@ export function createSender(
   /** Resolves false when the request must be retried. */
   const deliver = async ([key, stored]: [string, Stored]) => {
     const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
-    // The lease taken for this send keeps it from the next try for a while.
-    if (isRetryable(status)) return debug(stored.p, 'retry', status), false
+    // 408, 429, 5xx and network errors are passing trouble; any other 4xx
+    // will not get better. The lease taken for this send keeps a retry back
+    // for a while.
+    if (!status || status == 408 || status == 429 || status >= 500) return debug(stored.p, 'retry', status), false
     // A beacon (-1) gets no answer: the request stays stored and leased, is
     // sent again later, and the relay's dedup on event id absorbs the repeat.
     if (status > 0) queue.remove(key)
-    if (status >= 300) report(stored.p, `refused (${status}): ${text}`)
-    else {
-      try {
-        for (const { id, reason } of JSON.parse(text).rejected) report(stored.p, `${id}: ${reason}`)
-      } catch {}
-    }
+    // A refusal, or a batch the relay took with some events rejected: the
+    // relay's answer names each one and why.
+    if (status >= 300 || text.includes('"reason"')) report(stored.p, `${status} ${text}`)
     return true
   }
 

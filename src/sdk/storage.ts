@@ -17,7 +17,8 @@ export interface KV {
 export function createStorage(): KV {
   let store: Storage | (Map<string, string> & Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>)
   try {
-    ;(store = localStorage).setItem('esputnik:probe', '1')
+    // Blocked storage throws on access; nothing is written before consent.
+    ;(store = localStorage).length
   } catch {
     const map = new Map() as any
     map.getItem = map.get

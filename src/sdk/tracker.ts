@@ -60,25 +60,30 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
    * `batchSize`, and everything while consent is pending. `pagehide` stores
    * them, so a closed tab or a reload loses nothing.
    */
-  let buffer: [RequestKind, { id: string }][] = []
+  let buffer: [RequestKind, string][] = []
   let cartId = kv.get(CART)
   let failures = 0
   let timer: ReturnType<typeof setTimeout> | 0 = 0
 
   const schedule = (delay: number) => (timer ||= setTimeout(run, delay))
 
-  /** Stores the buffer: events in batches, each subscribe or identify alone, stamped with the visitor. */
+  /**
+   * Stores the buffer: events in batches, each subscribe or identify alone,
+   * all opening with the wire version, the visitor and the site's currency.
+   * Bodies are JSON already (made at the call, so a value that cannot be
+   * serialised is refused there), joined here as text.
+   */
   const seal = () => {
-    const visitor = identity.get()
-    let events: object[] = []
+    const head = JSON.stringify({ v: WIRE_VERSION, visitor: identity.get(), currencyCode: opts.currencyCode }).slice(0, -1)
+    let events: string[] = []
     const storeEvents = () => {
-      if (events.length) queue.add('e', { v: WIRE_VERSION, visitor, currencyCode: opts.currencyCode, events }, events.length)
+      if (events.length) queue.add('e', `${head},"events":[${events}]}`, events.length)
       events = []
     }
-    for (const [k, b] of buffer) {
-      if (k == 'e' && events.push(b) < batchSize) continue
+    for (const [k, json] of buffer) {
+      if (k == 'e' && events.push(json) < batchSize) continue
       storeEvents()
-      if (k != 'e') queue.add(k, { ...b, visitor }, 0)
+      if (k != 'e') queue.add(k, `${head},${json.slice(1)}`, 0)
     }
     storeEvents()
     buffer = []
@@ -101,7 +106,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
     try {
       const body = make()
       debug(k, body)
-      buffer.push([k, body])
+      buffer.push([k, JSON.stringify(body)])
       // A subscribe, an identify or a full batch goes now, unless the relay is failing.
       if (granted) (k != 'e' || buffer.length >= batchSize) && !failures ? run() : schedule(flushInterval)
       return body.id
@@ -123,7 +128,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
   }
 
   const request = (k: 'subscribe' | 'identify') => (input: object) =>
-    enqueue(k, () => ({ ...input, v: WIRE_VERSION, id: randomId(), ts: now() }))
+    enqueue(k, () => ({ ...input, id: randomId(), ts: now() }))
 
   const tracker = {
     ...Object.fromEntries(

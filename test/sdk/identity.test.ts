@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+import Cookies from 'js-cookie'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { createIdentity } from '../../src/sdk/identity.js'
+import { DEFAULTS, type ResolvedOptions } from '../../src/sdk/options.js'
+import { createStorage } from '../../src/sdk/storage.js'
+import { freshPage } from './support/page.js'
+
+const options = (extra: Partial<ResolvedOptions> = {}) => ({ ...DEFAULTS, endpoint: '/', ...extra }) as ResolvedOptions
+
+/** What a real browser would be told: the Set-Cookie string js-cookie writes. */
+function spyCookieWrites() {
+  const writes: string[] = []
+  let proto = Object.getPrototypeOf(document)
+  while (!Object.getOwnPropertyDescriptor(proto, 'cookie')) proto = Object.getPrototypeOf(proto)
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'cookie')!
+  vi.spyOn(document, 'cookie', 'set').mockImplementation((value: string) => {
+    writes.push(value)
+    descriptor.set!.call(document, value)
+  })
+  return writes
+}
+
+beforeEach(() => {
+  vi.restoreAllMocks()
+  freshPage('https://shop.example.com/')
+})
+
+describe('createIdentity', () => {
+  it('gives a new visitor a random id in the sc cookie', () => {
+    const id = createIdentity(options(), createStorage()).get()
+    expect(id).toMatch(/^[\da-f-]{36}$/)
+    expect(Cookies.get('sc')).toBe(id)
+  })
+
+  it('writes the cookie first-party, SameSite=Lax, Secure on https, for 400 days', () => {
+    const writes = spyCookieWrites()
+    createIdentity(options(), createStorage()).get()
+    const cookie = writes.find((w) => w.startsWith('sc='))!
+    expect(cookie).toMatch(/; path=\/(;|$)/)
+    expect(cookie).toMatch(/; sameSite=Lax(;|$)/)
+    expect(cookie).toMatch(/; secure(;|$)/)
+    const expires = Date.parse(cookie.match(/expires=([^;]+)/)![1]!)
+    expect((expires - Date.now()) / 864e5).toBeCloseTo(400, 0)
+  })
+
+  it('leaves Secure off on plain http, where the browser would refuse the cookie', () => {
+    freshPage('http://shop.example.com/')
+    const writes = spyCookieWrites()
+    createIdentity(options(), createStorage()).get()
+    expect(writes.find((w) => w.startsWith('sc='))).not.toMatch(/secure/)
+  })
+
+  it('shares the cookie across subdomains when cookieDomain names the domain', () => {
+    freshPage('https://shop.example.com/')
+    const writes = spyCookieWrites()
+    createIdentity(options({ cookieDomain: 'example.com' }), createStorage()).get()
+    expect(writes.find((w) => w.startsWith('sc='))).toMatch(/; domain=example\.com/)
+  })
+
+  it("keeps an id eSputnik's own script already left in sc, and renews its lifetime", () => {
+    Cookies.set('sc', 'es-visitor-123')
+    const writes = spyCookieWrites()
+    expect(createIdentity(options(), createStorage()).get()).toBe('es-visitor-123')
+    expect(writes.some((w) => w.startsWith('sc=es-visitor-123;') && w.includes('expires='))).toBe(true)
+  })
+
+  it('keeps the same id for the next page load', () => {
+    const first = createIdentity(options(), createStorage()).get()
+    expect(createIdentity(options(), createStorage()).get()).toBe(first)
+  })
+
+  it('honours another cookie name', () => {
+    const id = createIdentity(options({ cookieName: 'shop_vid' }), createStorage()).get()
+    expect(Cookies.get('shop_vid')).toBe(id)
+    expect(Cookies.get('sc')).toBeUndefined()
+  })
+
+  it('gives a new id on reset, for a logout', () => {
+    const identity = createIdentity(options(), createStorage())
+    const before = identity.get()
+    const after = identity.reset()
+    expect(after).not.toBe(before)
+    expect(Cookies.get('sc')).toBe(after)
+  })
+
+  it('keeps the id in localStorage when cookies are blocked, so tracking goes on', () => {
+    vi.spyOn(document, 'cookie', 'set').mockImplementation(() => {})
+    vi.spyOn(document, 'cookie', 'get').mockReturnValue('')
+    const id = createIdentity(options(), createStorage()).get()
+    expect(localStorage.getItem('sc')).toBe(id)
+    expect(createIdentity(options(), createStorage()).get()).toBe(id)
+  })
+
+  it('forgets the id everywhere on clear', () => {
+    const identity = createIdentity(options(), createStorage())
+    const id = identity.get()
+    localStorage.setItem('sc', id)
+    identity.clear()
+    expect(Cookies.get('sc')).toBeUndefined()
+    expect(localStorage.getItem('sc')).toBeNull()
+    expect(identity.get()).not.toBe(id)
+  })
+})

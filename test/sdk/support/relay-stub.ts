@@ -1,0 +1,73 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** One request the stub received. */
+export interface Received {
+  path: string
+  contentType: string | undefined
+  body: any
+}
+
+export type Answer = (received: Received) => { status: number; body?: unknown }
+
+/**
+ * A loopback HTTP server that stands in for the relay in the SDK's unit
+ * tests: the SDK's real fetch reaches it over a real socket, and it records
+ * what arrived. It answers 202 `{accepted, rejected: []}` unless told otherwise.
+ */
+export async function startRelayStub() {
+  const received: Received[] = []
+  let answer: Answer = ({ body }) => ({ status: 202, body: { accepted: body?.events?.length ?? 0, rejected: [] } })
+  const accepted = answer
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    let text = ''
+    request.on('data', (chunk) => (text += chunk))
+    request.on('end', () => {
+      let body: any = text
+      try {
+        body = JSON.parse(text)
+      } catch {}
+      const entry = { path: request.url ?? '', contentType: request.headers['content-type'], body }
+      received.push(entry)
+      const { status, body: reply } = answer(entry)
+      response.writeHead(status, { 'content-type': 'application/json', 'access-control-allow-origin': '*' })
+      response.end(JSON.stringify(reply ?? {}))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  return {
+    url,
+    received,
+    /** Every event of every batch, in arrival order. */
+    events: () => received.filter((r) => r.path == '/v1/e').flatMap((r) => r.body.events as any[]),
+    answerWith(next: Answer) {
+      answer = next
+    },
+    /** Answers `status` to the next `count` requests, then accepts again. */
+    failNext(status: number, count: number) {
+      let left = count
+      answer = (entry) => (left-- > 0 ? { status, body: { error: 'down' } } : accepted(entry))
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  }
+}
+
+export type RelayStub = Awaited<ReturnType<typeof startRelayStub>>
+
+/** Polls `check` until it stops throwing or returns truthy; the last failure is the error. */
+export async function waitFor<T>(check: () => T, timeout = 5000): Promise<T> {
+  const deadline = Date.now() + timeout
+  for (;;) {
+    try {
+      const result = check()
+      if (result) return result
+      if (Date.now() > deadline) throw new Error('waitFor: condition still false')
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
