@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/relay/app.js'
+import { loadConfig } from '../../src/relay/config.js'
+import { loginRoute } from './login.js'
+import { shopRoutes } from './shop.js'
+
+// This file runs as dist/demo/demo/server/app.js (tsconfig.demo.json): the repository is four folders up.
+const ROOT = new URL('../../../../', import.meta.url)
+const fromRoot = (path: string) => fileURLToPath(new URL(path, ROOT))
+
+/**
+ * The relay's settings for the demo. The environment may tune them, but the
+ * demo never forwards to a real eSputnik account: a fake shop's events belong
+ * in the sandbox. ANONYMOUS_EVENTS stays `hold`, so a visitor sees their
+ * history join the contact when they subscribe or log in.
+ */
+export function demoRelayEnv(env: Record<string, string | undefined>, secret: string): Record<string, string | undefined> {
+  return {
+    LOG_LEVEL: 'warn',
+    SQLITE_PATH: 'data/demo.db',
+    // The relay's own default is relative to dist/relay, not to this copy of it.
+    SDK_FILE: fromRoot('dist/esputnik-tracker.min.js'),
+    ...env,
+    ESPUTNIK_API_KEY: '',
+    ESPUTNIK_BASE_URL: undefined,
+    IDENTIFY_SECRET: secret,
+  }
+}
+
+export interface DemoApp {
+  app: FastifyInstance
+  /** The secret /demo/login signs with and the relay verifies identify with. */
+  secret: string
+}
+
+/** The relay (sandbox, SQLite) and the shop on one fastify instance, not listening yet. */
+export async function buildDemoApp(env: Record<string, string | undefined>): Promise<DemoApp> {
+  // A fresh secret per run unless one is given: a demo signature is only ever used at once.
+  const secret = env.IDENTIFY_SECRET || randomBytes(32).toString('hex')
+  const app = await buildApp(loadConfig(demoRelayEnv(env, secret)))
+  await app.register(shopRoutes, {
+    publicDir: fromRoot('demo/public/'),
+    distDir: fromRoot('dist/'),
+  })
+  await app.register(loginRoute, { secret })
+  return { app, secret }
+}

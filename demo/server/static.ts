@@ -1,0 +1,41 @@
+import { readFile } from 'node:fs/promises'
+import { extname, resolve, sep } from 'node:path'
+import type { FastifyReply } from 'fastify'
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.ico': 'image/x-icon',
+}
+
+/** `rel` inside `root`, or undefined when it would climb out (`..`, an absolute path). */
+export function within(root: string, rel: string): string | undefined {
+  const base = resolve(root)
+  const file = resolve(base, `.${sep}${rel}`)
+  return file.startsWith(base + sep) ? file : undefined
+}
+
+/**
+ * Sends a file read fresh from disk, so a rebuilt SDK or an edited page shows
+ * on the next reload; `no-cache` makes the browser ask every time. A missing
+ * file is a 404.
+ */
+export async function sendFile(reply: FastifyReply, file: string | undefined, status = 200): Promise<FastifyReply> {
+  let body: Buffer | undefined
+  try {
+    if (file) body = await readFile(file)
+  } catch {
+    // missing or a folder: answered below
+  }
+  if (!body) return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
+  return reply
+    .code(status)
+    .type(TYPES[extname(file!)] ?? 'application/octet-stream')
+    .header('cache-control', 'no-cache')
+    .header('x-content-type-options', 'nosniff')
+    .send(body)
+}
