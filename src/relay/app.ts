@@ -7,8 +7,9 @@ import { createEsputnikClient, type EsputnikClient } from './esputnik.js'
 import { createForwarder, type Forwarder } from './forwarder.js'
 import { createLoggerOptions } from './log.js'
 import { createMetrics, type RelayMetrics } from './metrics.js'
-import { eventsRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { serverRoutes } from './routes/identify.js'
+import { ingestRoutes } from './routes/ingest.js'
 import { sdkRoute } from './routes/sdk.js'
 import { createSandbox, type Sandbox } from './sandbox/index.js'
 import { createPurger, type Purger } from './store/purger.js'
@@ -22,6 +23,8 @@ export interface AppDeps {
   fetch?: typeof fetch
   now?: () => number
   random?: () => number
+  /** Where log lines go (default stdout); tests read them. */
+  logStream?: { write(line: string): void }
 }
 
 export interface Relay {
@@ -52,6 +55,16 @@ function ownOrigin(app: FastifyInstance): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
 }
 
+function warnAboutIdentify(app: FastifyInstance, config: Config) {
+  if (config.identifyTrust == 'unsigned') {
+    app.log.warn(
+      'IDENTIFY_TRUST=unsigned: browser identify is accepted without a signature, so anyone can join their history to any contact. Development only',
+    )
+  } else if (!config.identifySecret) {
+    app.log.info('no IDENTIFY_SECRET: browser identify is refused (401); subscribe and /v1/server/identify still link visitors')
+  }
+}
+
 /**
  * The relay as a fastify instance that is not listening yet. Forwarding and
  * purging start when it listens (unless `config.autoStart` is false); closing
@@ -62,7 +75,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const now = deps.now ?? Date.now
   const hops = config.trustProxy
   const app = Fastify({
-    logger: createLoggerOptions(config.logLevel),
+    logger: { ...createLoggerOptions(config.logLevel), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     // A hop count trusts the n nearest proxies (fastify's types lack the number form).
     trustProxy: typeof hops == 'number' ? (_address: string, i: number) => i < hops : hops,
   })
@@ -94,6 +107,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     metrics,
     log: app.log.child({ component: 'forwarder' }),
     ratePerSec: config.upstreamRatePerSec,
+    subscribeRatePerSec: config.upstreamSubscribeRatePerSec,
     concurrency: config.upstreamConcurrency,
     claimBatch: config.claimBatch,
     leaseMs: config.leaseMs,
@@ -102,6 +116,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     retryMaxMs: config.retryMaxMs,
     retryForMs: config.retryForMs,
     authPauseMs: config.authPauseMs,
+    heldTtlMs: config.heldTtlMs,
+    replayOccurredAt: config.replayOccurredAt,
     rateGuardMs: config.rateGuardMs,
     now,
     random: deps.random,
@@ -114,21 +130,33 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     chunk: config.purgeChunk,
     now,
     log: app.log.child({ component: 'purger' }),
+    onPurged: ({ held }) => metrics.heldDropped.inc({ reason: 'expired' }, held),
   })
   app.decorate('relay', { config, store, forwarder, purger, metrics, client, sandbox })
 
   app.setErrorHandler(handleError)
   // Sheds load with 503 + Retry-After when the event loop stalls, before requests time out in the browser.
   await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
-  await app.register(eventsRoutes, {
+  const onQueued = () => forwarder.wake()
+  await app.register(ingestRoutes, {
     store,
     metrics,
     allowedOrigins: config.allowedOrigins,
     ingestRatePerMinute: config.ingestRatePerMinute,
     anonymousEvents: config.anonymousEvents,
+    heldMaxPerVisitor: config.heldMaxPerVisitor,
+    heldTtlMs: config.heldTtlMs,
+    subscribeRatePerMinute: config.subscribeRatePerMinute,
+    subscribeRatePerVisitor: config.subscribeRatePerVisitor,
+    identifySecret: config.identifySecret,
+    identifyTrust: config.identifyTrust,
     now,
-    onQueued: () => forwarder.wake(),
+    onQueued,
   })
+  if (config.serverToken) {
+    await app.register(serverRoutes, { store, metrics, heldTtlMs: config.heldTtlMs, now, onQueued, serverToken: config.serverToken })
+  }
+  warnAboutIdentify(app, config)
   await app.register(sdkRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)

@@ -37,6 +37,16 @@ export interface Config {
   authPauseMs: number
   dedupMs: number
   heldTtlMs: number
+  heldMaxPerVisitor: number
+  replayOccurredAt: boolean
+  /** Undefined: browser identify is refused (unless identifyTrust is unsigned). */
+  identifySecret: string | undefined
+  identifyTrust: 'signed' | 'unsigned'
+  /** Undefined: no `/v1/server/identify` route. */
+  serverToken: string | undefined
+  subscribeRatePerMinute: number
+  subscribeRatePerVisitor: number
+  upstreamSubscribeRatePerSec: number
   logLevel: LogLevel
   sdkFile: string
   sandboxControl: boolean
@@ -82,6 +92,14 @@ function fromValues(v: EnvValues): Config {
     authPauseMs: v.AUTH_PAUSE_MS,
     dedupMs: v.DEDUP_DAYS * DAY,
     heldTtlMs: v.HELD_EVENTS_TTL_DAYS * DAY,
+    heldMaxPerVisitor: v.HELD_EVENTS_MAX_PER_VISITOR,
+    replayOccurredAt: v.REPLAY_OCCURRED_AT,
+    identifySecret: v.IDENTIFY_SECRET,
+    identifyTrust: v.IDENTIFY_TRUST,
+    serverToken: v.SERVER_TOKEN,
+    subscribeRatePerMinute: v.SUBSCRIBE_RATE_PER_MINUTE,
+    subscribeRatePerVisitor: v.SUBSCRIBE_RATE_PER_VISITOR,
+    upstreamSubscribeRatePerSec: v.UPSTREAM_SUBSCRIBE_RATE_PER_SEC,
     logLevel: v.LOG_LEVEL,
     sdkFile: v.SDK_FILE ?? DEFAULT_SDK_FILE,
     sandboxControl: v.SANDBOX_CONTROL,

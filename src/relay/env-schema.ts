@@ -85,6 +85,12 @@ const status = (raw: string) => {
 
 const text = (raw: string) => raw
 
+/** A shared secret: long enough that guessing it is hopeless. */
+const secret = (raw: string) => {
+  if (raw.length < 16) throw new Error('must be at least 16 characters; use e.g. `openssl rand -hex 32`')
+  return raw
+}
+
 export const ENV_SCHEMA = {
   PORT: spec(int(0, 65535), 8787, 'Port to listen on.'),
   HOST: spec(text, '0.0.0.0', 'Interface to listen on.'),
@@ -92,9 +98,9 @@ export const ENV_SCHEMA = {
   ESPUTNIK_BASE_URL: spec<string | undefined>(
     baseUrl,
     undefined,
-    'Origin that `/api/v2/event` is appended to. Default `https://esputnik.com` with a key, the built-in `/sandbox` without one.',
+    'Origin that `/api/v2/event` and `/api/v1/contact/subscribe` are appended to. Default `https://esputnik.com` with a key, the built-in `/sandbox` without one.',
   ),
-  ALLOWED_ORIGINS: spec(origins, [] as string[], 'Comma-separated site origins that may call `/v1/e` with CORS (exact match, no `*`).'),
+  ALLOWED_ORIGINS: spec(origins, [] as string[], 'Comma-separated site origins that may call `/v1/e`, `/v1/subscribe` and `/v1/identify` with CORS (exact match, no `*`).'),
   TRUST_PROXY: spec(trustProxy, false as boolean | number | string[], 'Behind a proxy: `true`, a hop count or proxy IPs, so per-IP limits see the visitor.'),
   INGEST_RATE_PER_MINUTE: spec(int(1, 1_000_000), 1200, 'Batches one IP may post per minute before 429.'),
   SQLITE_PATH: spec(text, 'data/relay.db', 'SQLite database file (created with its folder).'),
@@ -108,7 +114,15 @@ export const ENV_SCHEMA = {
   RETRY_FOR_HOURS: spec(int(1, 24 * 30), 72, 'Retryable failures become dead letters after this long.'),
   AUTH_PAUSE_MS: spec(int(1, 86_400_000), 300_000, 'After a 401/403 forwarding pauses this long, then tries again.'),
   DEDUP_DAYS: spec(int(1, 365), 7, 'A resent event id within this window is accepted but forwarded once.'),
-  HELD_EVENTS_TTL_DAYS: spec(int(1, 365), 30, 'Held events of never-linked visitors are purged after this long.'),
+  HELD_EVENTS_TTL_DAYS: spec(int(1, 365), 30, 'Held events are replayed and kept only this long; those of never-linked visitors are then purged.'),
+  HELD_EVENTS_MAX_PER_VISITOR: spec(int(1, 100_000), 1000, 'Most events held per visitor; beyond it the oldest are dropped (counted in `events_held_dropped_total`).'),
+  REPLAY_OCCURRED_AT: spec(flag, true, 'Replayed history carries an `occurredAt` param (ISO 8601 of when it happened).'),
+  IDENTIFY_SECRET: spec<string | undefined>(secret, undefined, 'Key of the HMAC-SHA256 a browser identify must carry, computed by the site\'s backend. Unset: browser identify is refused (401).', true),
+  IDENTIFY_TRUST: spec(oneOf('signed', 'unsigned'), 'signed' as 'signed' | 'unsigned', '`unsigned` accepts browser identify without a signature: development only, anyone could then join their history to any contact (a warning is logged at boot).'),
+  SERVER_TOKEN: spec<string | undefined>(secret, undefined, 'Bearer token of `POST /v1/server/identify`, the site\'s backend call. Unset: that route does not exist.', true),
+  SUBSCRIBE_RATE_PER_MINUTE: spec(int(1, 1_000_000), 30, 'Subscribe (and, separately, identify) calls one IP may post per minute before 429.'),
+  SUBSCRIBE_RATE_PER_VISITOR: spec(int(1, 1_000_000), 10, 'Subscribe (and, separately, identify) calls one visitor id may post per minute before 429.'),
+  UPSTREAM_SUBSCRIBE_RATE_PER_SEC: spec(int(1, 200), 100, 'Most Subscribe contact calls in any 1 s window (eSputnik allows 200), paced apart from events.'),
   LOG_LEVEL: spec(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info' as 'info', 'pino log level. Emails and phones are masked.'),
   SDK_FILE: spec<string | undefined>(text, undefined, 'File served at `/sdk.js`. Default `dist/esputnik-tracker.min.js` of this package.'),
   SANDBOX_CONTROL: spec(flag, false, 'Enable `POST /sandbox/faults` and `DELETE /sandbox/requests`, and mount the sandbox even with a key (tests only).'),

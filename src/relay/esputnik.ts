@@ -1,5 +1,6 @@
 import { UpstreamError, type UpstreamOutcome } from './errors.js'
 import type { GenerateEventBody } from './mapping.js'
+import type { SubscribeContactBody } from './subscribe-contact.js'
 
 /**
  * The only outbound HTTP code of the relay. Node's fetch (undici) keeps
@@ -8,6 +9,7 @@ import type { GenerateEventBody } from './mapping.js'
  */
 
 export const PATH_GENERATE_EVENT = '/api/v2/event'
+export const PATH_SUBSCRIBE_CONTACT = '/api/v1/contact/subscribe'
 
 export interface EsputnikClientOptions {
   /** Origin plus optional prefix; a function when it is known only after listen (the built-in sandbox). */
@@ -27,6 +29,8 @@ export interface UpstreamReply {
 export interface EsputnikClient {
   /** Resolves on 2xx; throws an UpstreamError otherwise. */
   generateEvent(body: GenerateEventBody): Promise<UpstreamReply>
+  /** Resolves on 2xx and on 409, eSputnik's answer to the same request within a minute (esputnik-api.md §2). */
+  subscribeContact(body: SubscribeContactBody): Promise<UpstreamReply>
   baseUrl(): string
 }
 
@@ -61,7 +65,7 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
   const baseUrl = typeof options.baseUrl == 'function' ? options.baseUrl : () => options.baseUrl as string
   const auth = `Basic ${Buffer.from(`esputnik-relay:${options.apiKey}`).toString('base64')}`
 
-  async function post(path: string, body: unknown): Promise<UpstreamReply> {
+  async function post(path: string, body: unknown, okStatus?: number): Promise<UpstreamReply> {
     let response: Response
     let text: string
     try {
@@ -76,7 +80,7 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
     } catch (error) {
       throw new UpstreamError(describeFailure(error, options.timeoutMs, path), undefined, 'retry')
     }
-    const outcome = classifyStatus(response.status)
+    const outcome = response.status == okStatus ? 'ok' : classifyStatus(response.status)
     if (outcome == 'ok') return { status: response.status, body: text }
     throw new UpstreamError(
       `eSputnik answered ${response.status}: POST ${path}`,
@@ -89,6 +93,7 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
 
   return Object.freeze({
     generateEvent: (body: GenerateEventBody) => post(PATH_GENERATE_EVENT, body),
+    subscribeContact: (body: SubscribeContactBody) => post(PATH_SUBSCRIBE_CONTACT, body, 409),
     baseUrl,
   })
 }

@@ -1,6 +1,6 @@
+import { prepareDelivery, jobType, type Delivered } from './deliver.js'
 import { UpstreamError } from './errors.js'
 import type { EsputnikClient } from './esputnik.js'
-import { mapEvent } from './mapping.js'
 import type { RelayMetrics } from './metrics.js'
 import { createPacer } from './pacer.js'
 import { createWaiter } from './waiter.js'
@@ -16,7 +16,10 @@ export interface ForwarderOptions {
   client: EsputnikClient
   metrics: RelayMetrics
   log: ForwarderLog
+  /** Generate event calls per second (eSputnik allows 350). */
   ratePerSec: number
+  /** Subscribe contact calls per second, paced apart from events: eSputnik allows 200 for this method. */
+  subscribeRatePerSec: number
   concurrency: number
   claimBatch: number
   leaseMs: number
@@ -25,6 +28,10 @@ export interface ForwarderOptions {
   retryMaxMs: number
   retryForMs: number
   authPauseMs: number
+  /** Held events received longer ago than this are not replayed when a subscribe links their visitor. */
+  heldTtlMs: number
+  /** Add `occurredAt` to replayed history. */
+  replayOccurredAt: boolean
   rateGuardMs?: number
   now?: () => number
   random?: () => number
@@ -41,8 +48,9 @@ export interface Forwarder {
 }
 
 /**
- * Claims due jobs, sends each as one Generate event v2 call within the pace and
- * the concurrency bound, and records the outcome:
+ * Claims due jobs, sends each as one call (Generate event v2, or Subscribe
+ * contact) within its method's pace and the concurrency bound, and records the
+ * outcome; a subscribe's success links its visitor in the same commit:
  * 2xx sent; 429/408/5xx/timeout/reset retried with full-jitter backoff until
  * `retryForMs` after queueing; other 4xx dead letters; 401/403 pause everything
  * (nothing is dropped) until `authPauseMs` has passed.
@@ -50,7 +58,10 @@ export interface Forwarder {
 export function createForwarder(o: ForwarderOptions): Forwarder {
   const now = o.now ?? Date.now
   const random = o.random ?? Math.random
-  const pacer = createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs })
+  const pacers = {
+    event: createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs }),
+    subscribe: createPacer({ ratePerSec: o.subscribeRatePerSec, guardMs: o.rateGuardMs }),
+  }
   // Claim no more than can be sent within half a lease, so no lease expires while its job waits its turn.
   const claimLimit = Math.max(1, Math.min(o.claimBatch, Math.floor((o.ratePerSec * o.leaseMs) / 2000)))
   const inflight = new Set<Promise<void>>()
@@ -71,12 +82,16 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       const list = pending
       pending = []
       try {
-        await o.store.settle(list)
+        const { linked, released } = await o.store.settle(list)
+        o.metrics.links.inc({ source: 'subscribe' }, linked)
+        if (released) o.log.info({ released }, 'held events queued for replay after a subscribe')
       } catch (err) {
         o.log.error({ err }, 'could not record upstream results; those events are sent again when their lease ends')
       }
     }
     flushing = undefined
+    // A settled job may free the next of a visitor's replay, or a link may have queued its history.
+    waiter.wake()
   }
 
   const isPaused = () => paused > now()
@@ -92,8 +107,9 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
   }
 
   function kill(job: Job, reason: string, status: number | undefined, why: 'mapping' | 'upstream' | 'expired') {
-    o.metrics.dead.inc({ reason: why })
-    o.log.error({ id: job.id, type: job.event.type, status, reason }, 'event moved to dead letters')
+    if (job.kind == 'subscribe') o.metrics.subscribesDead.inc()
+    else o.metrics.dead.inc({ reason: why })
+    o.log.error({ id: job.id, type: jobType(job), status, reason }, `${job.kind} moved to dead letters`)
     settle({ id: job.id, outcome: 'dead', at: now(), reason, status })
   }
 
@@ -108,20 +124,28 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
     settle({ id: job.id, outcome: 'retry', nextAttemptAt: Math.round(at), error: error.message, status: error.status })
   }
 
+  function succeed(job: Job, done: Delivered) {
+    if (job.kind == 'subscribe') o.metrics.subscribesSent.inc()
+    else o.metrics.sent.inc()
+    if (job.replay) o.metrics.replayed.inc()
+    const at = now()
+    const link = done.link && { ...done.link, heldAfter: at - o.heldTtlMs }
+    settle({ id: job.id, outcome: 'sent', at, ...(link ? { link } : {}) })
+  }
+
   async function send(job: Job) {
-    let body
+    let call
     try {
-      body = mapEvent(job.event, job.locators ?? {}, job.locators ? {} : { anonymousKey: job.visitor })
+      call = prepareDelivery(job, { client: o.client, replayOccurredAt: o.replayOccurredAt })
     } catch (error) {
       return kill(job, (error as Error).message, undefined, 'mapping')
     }
     const started = performance.now()
     const observe = (outcome: string) => o.metrics.upstreamSeconds.observe({ outcome }, (performance.now() - started) / 1000)
     try {
-      await o.client.generateEvent(body)
+      const done = await call()
       observe('ok')
-      o.metrics.sent.inc()
-      settle({ id: job.id, outcome: 'sent', at: now() })
+      succeed(job, done)
     } catch (caught) {
       const error = caught instanceof UpstreamError ? caught : new UpstreamError(String(caught), undefined, 'retry')
       observe(error.outcome)
@@ -139,7 +163,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       try {
         while (inflight.size >= o.concurrency) await Promise.race(inflight)
         if (isPaused() || signal.aborted) throw new Error('not now')
-        await pacer.take(signal)
+        await pacers[jobs[i]!.kind].take(signal)
         if (isPaused()) throw new Error('paused')
       } catch {
         for (const job of jobs.slice(i)) settle({ id: job.id, outcome: 'release' })

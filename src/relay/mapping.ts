@@ -34,6 +34,8 @@ export interface GenerateEventBody {
 export interface MapOptions {
   /** keyValue when no locator is known (`ANONYMOUS_EVENTS=forward`): the visitor id. */
   anonymousKey?: string
+  /** Add `occurredAt` (ISO 8601 of the event's ts): replayed history reaches eSputnik later than it happened. */
+  occurredAt?: boolean
 }
 
 /** eSputnik's own keyValue priority. */
@@ -120,7 +122,8 @@ export function mapEvent(event: WireEvent, locators: Locators, options: MapOptio
   const locatorParams = PARAM_ORDER.filter((k) => present(locators[k])).map((k) => ({ name: k, value: locators[k]! }))
   const build = BUILDERS[event.type] as Builder<EventType> | undefined
   if (!build) throw new MappingError(`unknown event type ${String(event.type).slice(0, 40)}`)
-  const body = { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...build(event.data, event.url)] }
+  const when = options.occurredAt ? [{ name: 'occurredAt', value: new Date(event.ts).toISOString() }] : []
+  const body = { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...build(event.data, event.url), ...when] }
   checkEventBody(body)
   return body
 }

@@ -17,6 +17,15 @@ export interface RelayMetrics {
   dead: Counter<'reason'>
   upstreamSeconds: Histogram<'outcome'>
   paused: Gauge
+  subscribesAccepted: Counter
+  subscribesSent: Counter
+  subscribesDead: Counter
+  /** source: subscribe, identify (browser, signed) or server (the site's backend). */
+  links: Counter<'source'>
+  identifyRefused: Counter
+  replayed: Counter
+  /** reason: cap (HELD_EVENTS_MAX_PER_VISITOR) or expired (HELD_EVENTS_TTL_DAYS). */
+  heldDropped: Counter<'reason'>
 }
 
 export interface MetricsOptions {
@@ -35,6 +44,8 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
   if (options.defaults) collectDefaultMetrics({ register: registry, prefix: PREFIX })
   const counter = (name: string, help: string) =>
     new Counter({ name: PREFIX + name, help, registers: [registry] })
+  const labelled = <L extends string>(name: string, help: string, label: L) =>
+    new Counter<L>({ name: PREFIX + name, help, labelNames: [label], registers: [registry] })
 
   // Both queue gauges read the same counts; one store query per scrape.
   let cached: { at: number; value: Promise<StoreCounts> } | undefined
@@ -90,5 +101,12 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
       help: '1 while forwarding is paused after eSputnik refused the API key',
       registers: [registry],
     }),
+    subscribesAccepted: counter('subscribes_accepted_total', 'Subscribe requests stored by POST /v1/subscribe (repeats of an id not counted)'),
+    subscribesSent: counter('subscribes_sent_total', 'Subscribe contact calls eSputnik accepted (409, a repeat within a minute, included)'),
+    subscribesDead: counter('subscribes_dead_total', 'Subscribe requests moved to dead letters'),
+    links: labelled('links_total', 'Visitors linked to a contact, or to another one (repeats of the same link not counted)', 'source'),
+    identifyRefused: counter('identify_refused_total', 'Identify calls refused with 401: signature or server token missing or wrong'),
+    replayed: counter('events_replayed_total', 'Held events eSputnik accepted after their visitor was linked'),
+    heldDropped: labelled('events_held_dropped_total', 'Held events deleted unsent: over HELD_EVENTS_MAX_PER_VISITOR (cap) or past HELD_EVENTS_TTL_DAYS (expired)', 'reason'),
   }
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BatchResponse } from '../../src/wire/types.js'
-import { batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
+import { batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
 import { SEED_EXAMPLES } from './seed-examples.js'
 
 let relays: TestRelay[] = []
@@ -25,8 +25,8 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
     const relay = await start()
     const { store } = relay.app.relay
     const visitors = { both: 'visitor-email-and-phone', phone: 'visitor-phone-only' }
-    await store.linkVisitor(visitors.both, { email: 'example@email.com', phone: '380501234567' }, Date.now())
-    await store.linkVisitor(visitors.phone, { phone: '380501234567' }, Date.now())
+    await linkTo(store, visitors.both, { email: 'example@email.com', phone: '380501234567' })
+    await linkTo(store, visitors.phone, { phone: '380501234567' })
 
     for (const ex of SEED_EXAMPLES) {
       const visitor = ex.locators.email ? visitors.both : visitors.phone
@@ -66,7 +66,7 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
     expect(await metric(relay, 'events_held_total')).toBe(2)
     expect(await relay.recorded()).toEqual([])
 
-    await store.linkVisitor('held-visitor-1', { email: 'buyer@example.com' }, Date.now())
+    await linkTo(store, 'held-visitor-1', { email: 'buyer@example.com' })
     forwarder.wake()
     const delivered = await waitFor(async () => {
       const list = await relay.delivered()
@@ -79,6 +79,7 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
         params: [
           { name: 'email', value: 'buyer@example.com' },
           { name: 'search', value: search },
+          { name: 'occurredAt', value: new Date(events[0]!.ts).toISOString() },
         ],
       })),
     )

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AppDeps } from '../../src/relay/app.js'
 import type { Config } from '../../src/relay/config.js'
+import type { Locators } from '../../src/relay/mapping.js'
 import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
+import type { Store } from '../../src/relay/store/types.js'
 import { startRelay, type RunningRelay } from '../../src/relay/start.js'
 import type { EventBatch, EventDataMap, EventType, WireEvent } from '../../src/wire/types.js'
 
@@ -34,6 +36,13 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
 export function wireEvent<T extends EventType>(type: T, data: EventDataMap[T], extra: Partial<WireEvent> = {}): WireEvent {
   return { id: randomUUID(), type, ts: 1_732_379_999_000, url: 'https://shop.example.com/p/1', data, ...extra } as WireEvent
 }
+
+/**
+ * Links a visitor straight in the store, from the start of time (so no event
+ * counts as history from before the link) and replaying what is held.
+ */
+export const linkTo = (store: Store, visitor: string, locators: Locators) =>
+  store.linkVisitor({ visitor, locators, since: 0, heldAfter: 0, at: Date.now() })
 
 /** A batch as the SDK posts it (no `sent`). */
 export const batchOf = (visitor: string, events: WireEvent[]): EventBatch => ({ v: 1, visitor, events })

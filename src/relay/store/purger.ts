@@ -13,6 +13,8 @@ export interface PurgerOptions {
   chunk: number
   now?: () => number
   log: { error(obj: object, msg?: string): void }
+  /** Told what each pass removed (metrics). */
+  onPurged?: (removed: { sent: number; held: number }) => void
 }
 
 export interface Purger {
@@ -34,6 +36,12 @@ export function createPurger(o: PurgerOptions): Purger {
   let loop: Promise<void> | undefined
 
   async function runOnce() {
+    const total = await purgeAll()
+    o.onPurged?.(total)
+    return total
+  }
+
+  async function purgeAll() {
     const total = { sent: 0, held: 0 }
     const at = now()
     for (;;) {

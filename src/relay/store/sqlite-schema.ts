@@ -36,6 +36,27 @@ const MIGRATIONS: string[] = [
   );
   CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
   `,
+  // Identity join: subscribe jobs, replay order, link history.
+  `
+  ALTER TABLE jobs ADD COLUMN occurred_at INTEGER NOT NULL DEFAULT 0; -- the event's ts (the request's for a subscribe)
+  ALTER TABLE jobs ADD COLUMN replay INTEGER NOT NULL DEFAULT 0;      -- 1: held history, sent in ts order per visitor
+  UPDATE jobs SET occurred_at = coalesce(json_extract(payload, '$.ts'), received_at) WHERE payload IS NOT NULL;
+  DROP INDEX jobs_held;
+  CREATE INDEX jobs_held ON jobs (visitor, occurred_at, seq) WHERE state = 'held';
+  -- Finds the head of each visitor's replay for the claim.
+  CREATE INDEX jobs_replay ON jobs (visitor, occurred_at, seq) WHERE state = 'queued' AND replay = 1;
+  -- One row per change of a visitor's contact; an event goes to the link in force at its ts.
+  CREATE TABLE visitor_links (
+    seq       INTEGER PRIMARY KEY,
+    visitor   TEXT NOT NULL,
+    since     INTEGER NOT NULL,
+    locators  TEXT NOT NULL,
+    linked_at INTEGER NOT NULL
+  );
+  CREATE INDEX visitor_links_visitor ON visitor_links (visitor, since, seq);
+  INSERT INTO visitor_links (visitor, since, locators, linked_at) SELECT visitor, linked_at, locators, linked_at FROM links;
+  DROP TABLE links;
+  `,
 ]
 
 export function migrate(db: Database): void {

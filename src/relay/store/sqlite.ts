@@ -3,8 +3,10 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import type { WireEvent } from '../../wire/types.js'
 import type { Locators } from '../mapping.js'
+import { isSameLink, pickLink } from './links.js'
 import { migrate } from './sqlite-schema.js'
-import type { DeadLetter, Job, JobKind, Settlement, Store, StoreCounts } from './types.js'
+import { prepareStatements, type JobRow, type LinkRow } from './sqlite-sql.js'
+import type { DeadLetter, InsertResult, Job, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult, Store, StoreCounts } from './types.js'
 
 export interface SqliteStoreOptions {
   path: string
@@ -12,29 +14,26 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL'
 }
 
-interface JobRow {
-  seq: number
-  id: string
-  kind: JobKind
-  visitor: string
-  payload: string
-  locators: string | null
-  attempts: number
-  received_at: number
-  queued_at: number
-  next_attempt_at: number
+function toJob(r: JobRow): Job {
+  const base = {
+    seq: r.seq,
+    id: r.id,
+    visitor: r.visitor,
+    locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
+    replay: r.replay == 1,
+    attempts: r.attempts,
+    receivedAt: r.received_at,
+    queuedAt: r.queued_at,
+  }
+  const payload = JSON.parse(r.payload)
+  return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
 }
 
-const toJob = (r: JobRow): Job => ({
-  seq: r.seq,
-  id: r.id,
-  kind: r.kind,
+const toLink = (r: LinkRow): Link => ({
   visitor: r.visitor,
-  event: JSON.parse(r.payload) as WireEvent,
-  locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
-  attempts: r.attempts,
-  receivedAt: r.received_at,
-  queuedAt: r.queued_at,
+  since: r.since,
+  locators: JSON.parse(r.locators) as Locators,
+  linkedAt: r.linked_at,
 })
 
 /**
@@ -55,115 +54,75 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   // The CLI may write while the relay runs; wait for the lock instead of failing.
   db.pragma('busy_timeout = 5000')
   migrate(db)
+  const sql = prepareStatements(db)
+  const readLinks = (visitor: string) => sql.links.all(visitor).map(toLink)
 
-  const sql = {
-    link: db.prepare<[string], { locators: string }>('SELECT locators FROM links WHERE visitor = ?'),
-    insert: db.prepare(
-      `INSERT INTO jobs (id, kind, visitor, state, payload, locators, received_at, queued_at, next_attempt_at)
-       VALUES (@id, 'event', @visitor, @state, @payload, @locators, @at, @queuedAt, @queuedAt)
-       ON CONFLICT (id) DO NOTHING`,
-    ),
-    claim: db.prepare<{ now: number; limit: number; until: number }, JobRow>(
-      `UPDATE jobs SET lease_until = @until
-       WHERE seq IN (SELECT seq FROM jobs WHERE state = 'queued' AND next_attempt_at <= @now
-                     AND (lease_until IS NULL OR lease_until <= @now)
-                     ORDER BY next_attempt_at, seq LIMIT @limit)
-       RETURNING seq, id, kind, visitor, payload, locators, attempts, received_at, queued_at, next_attempt_at`,
-    ),
-    sent: db.prepare(
-      `UPDATE jobs SET state = 'sent', payload = NULL, locators = NULL, lease_until = NULL, done_at = @at
-       WHERE id = @id AND state = 'queued'`,
-    ),
-    retry: db.prepare(
-      `UPDATE jobs SET next_attempt_at = @next, lease_until = NULL, attempts = attempts + 1,
-       last_error = @error, last_status = @status WHERE id = @id AND state = 'queued'`,
-    ),
-    dead: db.prepare(
-      `UPDATE jobs SET state = 'dead', lease_until = NULL, attempts = attempts + 1, last_error = @reason,
-       last_status = @status, done_at = @at WHERE id = @id AND state = 'queued'`,
-    ),
-    release: db.prepare(`UPDATE jobs SET lease_until = NULL WHERE id = ? AND state = 'queued'`),
-    listDead: db.prepare<[number, number], JobRow & { last_error: string; last_status: number | null; done_at: number }>(
-      `SELECT seq, id, kind, visitor, payload, attempts, received_at, last_error, last_status, done_at
-       FROM jobs WHERE state = 'dead' ORDER BY done_at DESC, seq DESC LIMIT ? OFFSET ?`,
-    ),
-    replay: db.prepare(
-      `UPDATE jobs SET state = 'queued', attempts = 0, queued_at = @now, next_attempt_at = @now,
-       lease_until = NULL, last_error = NULL, last_status = NULL, done_at = NULL
-       WHERE state = 'dead' AND (@id IS NULL OR id = @id)`,
-    ),
-    upsertLink: db.prepare(
-      `INSERT INTO links (visitor, locators, linked_at) VALUES (?, ?, ?)
-       ON CONFLICT (visitor) DO UPDATE SET locators = excluded.locators, linked_at = excluded.linked_at`,
-    ),
-    release_held: db.prepare(
-      `UPDATE jobs SET state = 'queued', locators = @locators, queued_at = @now, next_attempt_at = @now
-       WHERE visitor = @visitor AND state = 'held'`,
-    ),
-    counts: db.prepare<[], { state: string; n: number }>(
-      `SELECT 'held' AS state, count(*) AS n FROM jobs WHERE state = 'held'
-       UNION ALL SELECT 'queued', count(*) FROM jobs WHERE state = 'queued'
-       UNION ALL SELECT 'sent', count(*) FROM jobs WHERE state = 'sent'
-       UNION ALL SELECT 'dead', count(*) FROM jobs WHERE state = 'dead'`,
-    ),
-    oldest: db.prepare<[], { at: number | null }>(
-      `SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`,
-    ),
-    purgeSent: db.prepare(
-      `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'sent' AND received_at < ? LIMIT ?)`,
-    ),
-    purgeHeld: db.prepare(
-      `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'held' AND received_at < ? LIMIT ?)`,
-    ),
-    heartbeat: db.prepare(`INSERT INTO meta (k, v) VALUES ('heartbeat', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`),
-  }
-
-  const readLink = (visitor: string): Locators | undefined => {
-    const row = sql.link.get(visitor)
-    return row && (JSON.parse(row.locators) as Locators)
-  }
-
-  // The link is read inside the insert's transaction, so an event can never
+  // The links are read inside the insert's transaction, so an event can never
   // be held after its visitor was linked (the release would miss it).
-  const insertEvents = db.transaction((batch: Parameters<Store['insertEvents']>[0]) => {
-    const link = readLink(batch.visitor)
-    const state = link || batch.anonymous == 'forward' ? 'queued' : 'held'
-    const result = { inserted: 0, duplicates: 0, held: 0, queued: 0 }
+  const insertEvents = db.transaction((batch: NewEvents): InsertResult => {
+    const { visitor } = batch
+    const links = readLinks(visitor)
+    const result = { inserted: 0, duplicates: 0, held: 0, queued: 0, dropped: 0 }
     for (const event of batch.events) {
+      const link = pickLink(links, event.ts)
+      const state = link || batch.anonymous == 'forward' ? 'queued' : 'held'
       const { changes } = sql.insert.run({
         id: event.id,
-        visitor: batch.visitor,
+        kind: 'event',
+        visitor,
         state,
         payload: JSON.stringify(event),
-        locators: link ? JSON.stringify(link) : null,
+        locators: link ? JSON.stringify(link.locators) : null,
+        // Anonymous history that arrives after the first link is replayed like held history.
+        replay: link && event.ts < links[0]!.since ? 1 : 0,
         at: batch.receivedAt,
         queuedAt: state == 'queued' ? batch.receivedAt : null,
+        ts: event.ts,
       })
       if (changes == 0) result.duplicates++
       else result[state]++
     }
     result.inserted = result.held + result.queued
+    if (result.held && batch.maxHeld) {
+      const excess = sql.countHeld.get(visitor)!.n - batch.maxHeld
+      if (excess > 0) result.dropped = sql.dropHeld.run(visitor, excess).changes
+    }
     return result
   })
 
-  const settle = db.transaction((list: Settlement[]) => {
+  const link = db.transaction((l: NewLink): LinkResult => {
+    let links = readLinks(l.visitor)
+    const changed = !isSameLink(pickLink(links, l.since)?.locators, l.locators)
+    if (changed) {
+      sql.insertLink.run({ visitor: l.visitor, since: l.since, locators: JSON.stringify(l.locators), at: l.at })
+      links = readLinks(l.visitor)
+    }
+    // Events are held only while a visitor has no link at all, so they are all its first contact's history.
+    const first = JSON.stringify(links[0]!.locators)
+    const released = sql.releaseHeld.run({ visitor: l.visitor, locators: first, heldAfter: l.heldAfter, now: l.at }).changes
+    return { changed, released }
+  })
+
+  const settle = db.transaction((list: Settlement[]): SettleResult => {
+    const result = { linked: 0, released: 0 }
     for (const s of list) {
-      if (s.outcome == 'sent') sql.sent.run({ id: s.id, at: s.at })
-      else if (s.outcome == 'retry') sql.retry.run({ id: s.id, next: s.nextAttemptAt, error: s.error, status: s.status ?? null })
+      if (s.outcome == 'sent') {
+        const visitor = s.link && sql.visitorOf.get(s.id)?.visitor
+        const { changes } = sql.sent.run({ id: s.id, at: s.at })
+        if (!s.link || !visitor || !changes) continue
+        const linked = link({ ...s.link, visitor, at: s.at })
+        result.linked += Number(linked.changed)
+        result.released += linked.released
+      } else if (s.outcome == 'retry') sql.retry.run({ id: s.id, next: s.nextAttemptAt, error: s.error, status: s.status ?? null })
       else if (s.outcome == 'dead') sql.dead.run({ id: s.id, at: s.at, reason: s.reason, status: s.status ?? null })
       else sql.release.run(s.id)
     }
+    return result
   })
 
   const replay = db.transaction((ids: string[] | 'all', now: number) => {
     if (ids == 'all') return sql.replay.run({ id: null, now }).changes
     return ids.reduce((n, id) => n + sql.replay.run({ id, now }).changes, 0)
-  })
-
-  const link = db.transaction((visitor: string, locators: Locators, now: number) => {
-    const text = JSON.stringify(locators)
-    sql.upsertLink.run(visitor, text, now)
-    return { released: sql.release_held.run({ visitor, locators: text, now }).changes }
   })
 
   return {
@@ -172,6 +131,21 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       synchronous: db.pragma('synchronous', { simple: true }) as number,
     },
     insertEvents: async (batch) => insertEvents(batch),
+    insertSubscribe: async ({ request, receivedAt }) => {
+      const { changes } = sql.insert.run({
+        id: request.id,
+        kind: 'subscribe',
+        visitor: request.visitor,
+        state: 'queued',
+        payload: JSON.stringify(request),
+        locators: null,
+        replay: 0,
+        at: receivedAt,
+        queuedAt: receivedAt,
+        ts: request.ts,
+      })
+      return { inserted: changes == 1 }
+    },
     claim: async ({ limit, now, leaseMs }) =>
       sql.claim
         .all({ now, limit, until: now + leaseMs })
@@ -184,7 +158,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
           id: r.id,
           kind: r.kind,
           visitor: r.visitor,
-          type: (JSON.parse(r.payload) as WireEvent).type,
+          type: r.kind == 'subscribe' ? 'subscribe' : (JSON.parse(r.payload) as WireEvent).type,
           reason: r.last_error,
           status: r.last_status,
           attempts: r.attempts,
@@ -193,8 +167,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         }),
       ),
     replayDeadLetters: async (ids, now) => replay(ids, now),
-    linkVisitor: async (visitor, locators, now) => link(visitor, locators, now),
-    getLink: async (visitor) => readLink(visitor),
+    linkVisitor: async (l) => link(l),
+    getLink: async (visitor) => readLinks(visitor).at(-1)?.locators,
+    listLinks: async (visitor) => readLinks(visitor),
     counts: async () => {
       const counts = { held: 0, queued: 0, sent: 0, dead: 0 } as StoreCounts
       for (const { state, n } of sql.counts.all()) counts[state as 'held'] = n

@@ -1,4 +1,4 @@
-import type { WireEvent } from '../../wire/types.js'
+import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../mapping.js'
 
 /**
@@ -6,15 +6,18 @@ import type { Locators } from '../mapping.js'
  * implementation over a network database (PostgreSQL with
  * `FOR UPDATE SKIP LOCKED` leases) drops in where the SQLite one is used.
  *
- * Rows are "jobs" for eSputnik. Today every job is an event (`kind: 'event'`);
- * the identity issue adds subscribe requests as another kind, so they share
- * leases, retries and dead letters.
+ * Rows are "jobs" for eSputnik: events (Generate event v2) and subscribe
+ * requests (Subscribe contact), sharing leases, retries and dead letters.
+ * Links say which contact a visitor's events belong to, from which moment on.
  */
 
-export type JobKind = 'event'
+export type JobKind = 'event' | 'subscribe'
 /** held: waits for the visitor's link; queued: to be sent; sent and dead: done. */
 export type JobState = 'held' | 'queued' | 'sent' | 'dead'
 export type AnonymousPolicy = 'hold' | 'forward'
+
+/** A checked subscribe request, kept until eSputnik has accepted it. */
+export type SubscribePayload = Omit<SubscribeRequest, 'v'>
 
 export interface NewEvents {
   visitor: string
@@ -22,6 +25,8 @@ export interface NewEvents {
   receivedAt: number
   /** Events of a visitor with no link: held, or queued with the visitor id as keyValue. */
   anonymous: AnonymousPolicy
+  /** Most events held per visitor; beyond it the oldest (by ts) are dropped. Default: no cap. */
+  maxHeld?: number
 }
 
 export interface InsertResult {
@@ -30,21 +35,44 @@ export interface InsertResult {
   duplicates: number
   held: number
   queued: number
+  /** Held events deleted, oldest first, to stay within `maxHeld`. */
+  dropped: number
 }
 
-export interface Job {
+export interface NewSubscribe {
+  request: SubscribePayload
+  receivedAt: number
+}
+
+interface JobBase {
   seq: number
   id: string
-  kind: JobKind
   visitor: string
-  event: WireEvent
   /** Fixed when the job was queued; null means anonymous (the visitor id is the keyValue). */
   locators: Locators | null
+  /**
+   * Held history released by a link (or an event from before the visitor's
+   * first link that arrived after it): sent one at a time per visitor, in ts
+   * order, with an `occurredAt` param.
+   */
+  replay: boolean
   /** Failed attempts so far. */
   attempts: number
   receivedAt: number
   queuedAt: number
 }
+
+export interface EventJob extends JobBase {
+  kind: 'event'
+  event: WireEvent
+}
+
+export interface SubscribeJob extends JobBase {
+  kind: 'subscribe'
+  subscribe: SubscribePayload
+}
+
+export type Job = EventJob | SubscribeJob
 
 export interface ClaimOptions {
   limit: number
@@ -53,18 +81,61 @@ export interface ClaimOptions {
   leaseMs: number
 }
 
+/** What a link asks for; the visitor is the job's (subscribe) or the request's (identify). */
+export interface LinkRequest {
+  locators: Locators
+  /**
+   * From when the visitor's events belong to these locators, on the clock of
+   * the events' `ts`: the subscribe's or identify's own ts, or now for a call
+   * from the site's backend. Earlier events stay with the link before it.
+   */
+  since: number
+  /** Held events received before this are past HELD_EVENTS_TTL_DAYS and are not replayed. */
+  heldAfter: number
+}
+
+export interface NewLink extends LinkRequest {
+  visitor: string
+  /** Now, on the relay's clock. */
+  at: number
+}
+
+export interface LinkResult {
+  /** False when the visitor already had these locators at `since` (an identify on every page load). */
+  changed: boolean
+  /** Held events queued for replay. */
+  released: number
+}
+
+/** A stored link: the visitor's events from `since` on go to `locators`. */
+export interface Link {
+  visitor: string
+  locators: Locators
+  since: number
+  linkedAt: number
+}
+
 /** What became of a claimed job; `settle` applies a list of them in one transaction. */
 export type Settlement =
-  | { id: string; outcome: 'sent'; at: number }
+  /** `link`: a subscribe succeeded; the visitor is linked in the same transaction, so a crash cannot split them. */
+  | { id: string; outcome: 'sent'; at: number; link?: LinkRequest }
   | { id: string; outcome: 'retry'; nextAttemptAt: number; error: string; status?: number }
   | { id: string; outcome: 'dead'; at: number; reason: string; status?: number }
   /** Lease dropped, no attempt counted (forwarding paused or stopping). */
   | { id: string; outcome: 'release' }
 
+export interface SettleResult {
+  /** Links that changed a visitor's contact. */
+  linked: number
+  /** Held events those links queued for replay. */
+  released: number
+}
+
 export interface DeadLetter {
   id: string
   kind: JobKind
   visitor: string
+  /** The event type, or `subscribe`. */
   type: string
   reason: string
   status: number | null
@@ -94,16 +165,29 @@ export interface PurgeOptions {
 export interface Store {
   /** Stores a batch in one transaction; ids already stored count as duplicates. */
   insertEvents(batch: NewEvents): Promise<InsertResult>
-  /** Leases up to `limit` due, queued jobs, oldest first. */
+  /** Queues a subscribe request; a stored id is a duplicate (`inserted: false`). */
+  insertSubscribe(subscribe: NewSubscribe): Promise<{ inserted: boolean }>
+  /**
+   * Leases up to `limit` due, queued jobs, oldest first. Of a visitor's replay
+   * jobs only the earliest by ts is claimable, and only once nothing of its
+   * replay is in flight or waiting for a retry: replays go one at a time, in order.
+   */
   claim(options: ClaimOptions): Promise<Job[]>
-  /** Ack (sent), fail (retry at a time), dead-letter or release claimed jobs, in one transaction. */
-  settle(settlements: Settlement[]): Promise<void>
+  /** Ack (sent, maybe linking), fail (retry at a time), dead-letter or release claimed jobs, in one transaction. */
+  settle(settlements: Settlement[]): Promise<SettleResult>
   listDeadLetters(options?: { limit?: number; offset?: number }): Promise<DeadLetter[]>
   /** Puts dead letters back in the queue; returns how many. */
   replayDeadLetters(ids: string[] | 'all', now: number): Promise<number>
-  /** Links a visitor to a contact and queues its held jobs with those locators, in order. */
-  linkVisitor(visitor: string, locators: Locators, now: number): Promise<{ released: number }>
+  /**
+   * Links a visitor to a contact from `since` on, unless it already has these
+   * locators then, and queues its held events received from `heldAfter` on as
+   * replay jobs, in one transaction. Calling it again changes nothing.
+   */
+  linkVisitor(link: NewLink): Promise<LinkResult>
+  /** The locators the visitor's new events go to now. */
   getLink(visitor: string): Promise<Locators | undefined>
+  /** Every link of the visitor, oldest `since` first. */
+  listLinks(visitor: string): Promise<Link[]>
   counts(): Promise<StoreCounts>
   /** Deletes at most `limit` expired rows; call again while it returns a full chunk. */
   purge(options: PurgeOptions): Promise<{ sent: number; held: number }>

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Locators } from '../../../src/relay/mapping.js'
 import type { NewEvents, Store } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
+import { describeIdentityContract } from './contract-identity.js'
 
 /** A fresh, empty store; `reopen` closes it and opens the same data again. */
 export interface StoreHarness {
@@ -11,6 +13,9 @@ export interface StoreHarness {
 
 const T0 = 1_800_000_000_000
 const LEASE = 30_000
+
+/** A link from the start of time, at `at`, replaying whatever is held. */
+const link = (visitor: string, locators: Locators, at: number) => ({ visitor, locators, since: 0, heldAfter: 0, at })
 
 const pageView = (n: number) => wireEvent('pageViewed', {}, { url: `https://shop.example.com/${n}` })
 const batch = (visitor: string, count: number, extra: Partial<NewEvents> = {}): NewEvents => ({
@@ -37,35 +42,41 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
 
     it('stores a batch once: a resent id is counted as a duplicate and queued only once', async () => {
       const b = batch('visitor-aaaa', 3)
-      expect(await store.insertEvents(b)).toEqual({ inserted: 3, duplicates: 0, held: 0, queued: 3 })
-      expect(await store.insertEvents({ ...b, receivedAt: T0 + 1000 })).toEqual({ inserted: 0, duplicates: 3, held: 0, queued: 0 })
+      expect(await store.insertEvents(b)).toEqual({ inserted: 3, duplicates: 0, held: 0, queued: 3, dropped: 0 })
+      expect(await store.insertEvents({ ...b, receivedAt: T0 + 1000 })).toEqual({ inserted: 0, duplicates: 3, held: 0, queued: 0, dropped: 0 })
       expect((await store.counts()).queued).toBe(3)
     })
 
-    it('holds events of an unlinked visitor under the hold policy, and queues them when linked, in order', async () => {
+    it('holds events of an unlinked visitor under the hold policy, and queues them when linked, one at a time in order', async () => {
       const b = batch('visitor-held', 3, { anonymous: 'hold' })
       expect(await store.insertEvents(b)).toMatchObject({ held: 3, queued: 0 })
       expect(await store.claim({ limit: 10, now: T0 + 1, leaseMs: LEASE })).toEqual([])
-      expect(await store.linkVisitor('visitor-held', { email: 'a@b.co' }, T0 + 5)).toEqual({ released: 3 })
-      const jobs = await store.claim({ limit: 10, now: T0 + 5, leaseMs: LEASE })
-      expect(jobs.map((j) => j.id)).toEqual(b.events.map((e) => e.id))
-      expect(jobs.every((j) => j.locators?.email == 'a@b.co' && j.queuedAt == T0 + 5)).toBe(true)
+      expect(await store.linkVisitor(link('visitor-held', { email: 'a@b.co' }, T0 + 5))).toEqual({ changed: true, released: 3 })
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) {
+        const jobs = await store.claim({ limit: 10, now: T0 + 5, leaseMs: LEASE })
+        expect(jobs).toHaveLength(1)
+        expect(jobs[0]).toMatchObject({ locators: { email: 'a@b.co' }, queuedAt: T0 + 5, replay: true })
+        ids.push(jobs[0]!.id)
+        await store.settle([{ id: jobs[0]!.id, outcome: 'sent', at: T0 + 6 }])
+      }
+      expect(ids).toEqual(b.events.map((e) => e.id))
     })
 
     it('queues later events of a linked visitor at once with its locators', async () => {
-      await store.linkVisitor('visitor-link', { externalCustomerId: 'c-7' }, T0)
+      await store.linkVisitor(link('visitor-link', { externalCustomerId: 'c-7' }, T0))
       expect(await store.getLink('visitor-link')).toEqual({ externalCustomerId: 'c-7' })
       expect(await store.insertEvents(batch('visitor-link', 1, { anonymous: 'hold' }))).toMatchObject({ queued: 1 })
       const [job] = await store.claim({ limit: 1, now: T0, leaseMs: LEASE })
-      expect(job?.locators).toEqual({ externalCustomerId: 'c-7' })
+      expect(job).toMatchObject({ locators: { externalCustomerId: 'c-7' }, replay: false })
     })
 
     it('queues anonymous events without locators under the forward policy', async () => {
       const b = batch('visitor-anon', 1)
       await store.insertEvents(b)
       const [job] = await store.claim({ limit: 1, now: T0, leaseMs: LEASE })
-      expect(job).toMatchObject({ id: b.events[0]!.id, visitor: 'visitor-anon', locators: null, attempts: 0, kind: 'event' })
-      expect(job?.event).toEqual(b.events[0])
+      expect(job).toMatchObject({ id: b.events[0]!.id, visitor: 'visitor-anon', locators: null, attempts: 0, kind: 'event', replay: false })
+      expect(job?.kind == 'event' && job.event).toEqual(b.events[0])
     })
 
     it('hides a claimed job from other claims until its lease ends', async () => {
@@ -145,7 +156,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
     it('keeps queued events, links and dead letters across a close and reopen', async () => {
       const b = batch('visitor-durable', 2)
       await store.insertEvents(b)
-      await store.linkVisitor('visitor-linked', { email: 'a@b.co' }, T0)
+      await store.linkVisitor(link('visitor-linked', { email: 'a@b.co' }, T0))
       const reopened = await h.reopen()
       expect(await reopened.getLink('visitor-linked')).toEqual({ email: 'a@b.co' })
       const jobs = await reopened.claim({ limit: 5, now: T0, leaseMs: LEASE })
@@ -156,4 +167,6 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       await expect(store.checkWritable(T0)).resolves.toBeUndefined()
     })
   })
+
+  describeIdentityContract(name, open)
 }

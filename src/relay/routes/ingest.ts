@@ -1,0 +1,85 @@
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { RelayMetrics } from '../metrics.js'
+import type { AnonymousPolicy, Store } from '../store/types.js'
+import { eventsRoute, MAX_BATCH_BYTES } from './events.js'
+import { identifyRoute } from './identify.js'
+import { subscribeRoute } from './subscribe.js'
+
+export interface IngestRouteOptions {
+  store: Store
+  metrics: RelayMetrics
+  allowedOrigins: string[]
+  ingestRatePerMinute: number
+  anonymousEvents: AnonymousPolicy
+  heldMaxPerVisitor: number
+  /** Held events older than this are not replayed by a link. */
+  heldTtlMs: number
+  /** Per IP, and per visitor id, for subscribe and (separately) identify. */
+  subscribeRatePerMinute: number
+  subscribeRatePerVisitor: number
+  identifySecret: string | undefined
+  identifyTrust: 'signed' | 'unsigned'
+  now: () => number
+  /** Called after jobs were queued, so the forwarder stops idling. */
+  onQueued: () => void
+}
+
+function parseJson(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) {
+  try {
+    done(null, JSON.parse(body))
+  } catch (error) {
+    const reason = Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 })
+    done(reason)
+  }
+}
+
+/**
+ * A second limit keyed by the visitor id of the body, after the per-IP one of
+ * the route: one visitor cannot flood eSputnik with subscribes from many IPs.
+ */
+export function limitPerVisitor(app: FastifyInstance, max: number) {
+  const check = app.createRateLimit({
+    max,
+    timeWindow: 60_000,
+    keyGenerator: (request) => {
+      const visitor = (request.body as { visitor?: unknown } | undefined)?.visitor
+      return typeof visitor == 'string' ? `visitor:${visitor.slice(0, 64)}` : `ip:${request.ip}`
+    },
+  })
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const result = await check(request)
+    if (result.isAllowed || !result.isExceeded) return
+    return reply
+      .code(429)
+      .header('retry-after', result.ttlInSeconds)
+      .send({ error: `rate limit exceeded for this visitor, retry in ${result.ttlInSeconds} s` })
+  }
+}
+
+/**
+ * What browsers call: `/v1/e`, `/v1/subscribe`, `/v1/identify`. One context
+ * with the SDK's content types (sendBeacon and no-preflight fetch send
+ * text/plain; both carry the same JSON), CORS for ALLOWED_ORIGINS and the
+ * per-IP rate limits.
+ */
+export async function ingestRoutes(app: FastifyInstance, o: IngestRouteOptions) {
+  app.removeContentTypeParser(['application/json', 'text/plain'])
+  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_BATCH_BYTES }, parseJson)
+
+  if (o.allowedOrigins.length) {
+    const allowed = new Set(o.allowedOrigins)
+    // An exact list; an unknown Origin gets no CORS headers at all.
+    await app.register(cors, {
+      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      methods: ['POST'],
+      maxAge: 86_400,
+    })
+  }
+  await app.register(rateLimit, { global: false })
+
+  eventsRoute(app, o)
+  subscribeRoute(app, o)
+  identifyRoute(app, o)
+}
