@@ -130,6 +130,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
     if (job.replay) o.metrics.replayed.inc()
     const at = now()
     const link = done.link && { ...done.link, heldAfter: at - o.heldTtlMs }
+    if (link) o.log.info({ id: job.id, visitor: job.visitor, locators: link.locators }, 'eSputnik accepted a subscribe; linking its visitor')
     settle({ id: job.id, outcome: 'sent', at, ...(link ? { link } : {}) })
   }
 

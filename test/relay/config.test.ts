@@ -85,6 +85,49 @@ describe('loadConfig', () => {
     expect(problems(env)).toEqual([line])
   })
 
+  it('reads the identity settings, with a signed identify and occurredAt on by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      identifySecret: undefined,
+      identifyTrust: 'signed',
+      serverToken: undefined,
+      heldMaxPerVisitor: 1000,
+      heldTtlMs: 30 * 86_400_000,
+      replayOccurredAt: true,
+      subscribeRatePerMinute: 30,
+      subscribeRatePerVisitor: 10,
+      upstreamSubscribeRatePerSec: 100,
+    })
+    const config = loadConfig({
+      IDENTIFY_SECRET: 's'.repeat(32),
+      IDENTIFY_TRUST: 'unsigned',
+      SERVER_TOKEN: 't'.repeat(16),
+      HELD_EVENTS_MAX_PER_VISITOR: '50',
+      REPLAY_OCCURRED_AT: 'false',
+      SUBSCRIBE_RATE_PER_MINUTE: '5',
+      SUBSCRIBE_RATE_PER_VISITOR: '2',
+      UPSTREAM_SUBSCRIBE_RATE_PER_SEC: '200',
+    })
+    expect(config).toMatchObject({
+      identifySecret: 's'.repeat(32),
+      identifyTrust: 'unsigned',
+      serverToken: 't'.repeat(16),
+      heldMaxPerVisitor: 50,
+      replayOccurredAt: false,
+      subscribeRatePerMinute: 5,
+      subscribeRatePerVisitor: 2,
+      upstreamSubscribeRatePerSec: 200,
+    })
+  })
+
+  it.each<[Record<string, string>, string]>([
+    [{ IDENTIFY_SECRET: 'short' }, 'IDENTIFY_SECRET: must be at least 16 characters; use e.g. `openssl rand -hex 32`'],
+    [{ SERVER_TOKEN: 'short' }, 'SERVER_TOKEN: must be at least 16 characters; use e.g. `openssl rand -hex 32`'],
+    [{ IDENTIFY_TRUST: 'maybe' }, 'IDENTIFY_TRUST: must be one of signed, unsigned (got "maybe")'],
+    [{ UPSTREAM_SUBSCRIBE_RATE_PER_SEC: '201' }, 'UPSTREAM_SUBSCRIBE_RATE_PER_SEC: must be an integer from 1 to 200 (got "201")'],
+  ])('explains a bad identity setting without echoing a secret: %o', (env, line) => {
+    expect(problems(env)).toEqual([line])
+  })
+
   it('reports every bad variable at once', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'y', ANONYMOUS_EVENTS: 'z' })).toHaveLength(3)
   })

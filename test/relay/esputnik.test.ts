@@ -69,6 +69,18 @@ describe('the eSputnik client against the sandbox over HTTP', () => {
     expect(error).toMatchObject({ status, outcome, retryable, body: `Injected fault ${status}` })
   })
 
+  it('calls Subscribe contact, and takes its 409 (the same request within a minute) as success', async () => {
+    const body = { contact: { channels: [{ type: 'email' as const, value: 'sub@example.com' }] }, groups: ['Subscribers'] }
+    const first = await client().subscribeContact(body)
+    expect(first.status).toBe(200)
+    expect(JSON.parse(first.body)).toEqual({ id: expect.any(Number) })
+    expect(await client().subscribeContact(body)).toEqual({ status: 409, body: 'Duplicated request' })
+    const [req] = (await relay.recorded('/api/v1/contact/subscribe')).slice(-1)
+    expect(req).toMatchObject({ authorized: true, body })
+    await relay.faults({ status: 400, count: 1 })
+    expect(await failure(client().subscribeContact(body))).toMatchObject({ status: 400, outcome: 'dead' })
+  })
+
   it('times out a slow answer as retryable', async () => {
     await relay.faults({ latencyMs: 400 })
     const error = await failure(client(100).generateEvent(BODY))

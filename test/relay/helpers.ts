@@ -51,6 +51,8 @@ export interface TestRelay extends RunningRelay {
   dir: string
   /** POST /v1/e with a JSON body as text/plain, like the SDK. */
   send(batch: unknown, headers?: Record<string, string>): Promise<Response>
+  /** POST a JSON body as text/plain to any path, e.g. `/v1/subscribe`. */
+  post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>
   /** Requests the sandbox recorded, oldest first. */
   recorded(path?: string): Promise<RecordedRequest[]>
   /** Generate event calls the sandbox answered 200. */
@@ -82,6 +84,12 @@ export async function startTestRelay(
     host: '127.0.0.1',
   })
   const { url } = relay
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+      body: typeof body == 'string' ? body : JSON.stringify(body),
+    })
   const recorded = async (path?: string) => {
     const res = await fetch(`${url}/sandbox/requests${path ? `?path=${encodeURIComponent(path)}` : ''}`)
     return ((await res.json()) as { requests: RecordedRequest[] }).requests
@@ -89,12 +97,8 @@ export async function startTestRelay(
   return {
     ...relay,
     dir,
-    send: (batch, headers = {}) =>
-      fetch(`${url}/v1/e`, {
-        method: 'POST',
-        headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
-        body: typeof batch == 'string' ? batch : JSON.stringify(batch),
-      }),
+    send: (batch, headers = {}) => post('/v1/e', batch, headers),
+    post,
     recorded,
     delivered: async () => (await recorded('/api/v2/event')).filter((r) => r.status == 200),
     async faults(plan) {

@@ -35,6 +35,15 @@ describe('mapEvent', () => {
     })
   })
 
+  it('adds occurredAt, the ISO 8601 time the event happened, to replayed history', () => {
+    const event = wireEvent('searchRequest', { search: 'mug' }, { ts: Date.UTC(2024, 10, 23, 16, 39, 59, 123) })
+    expect(mapEvent(event, { email: 'a@b.co' }, { occurredAt: true }).params).toEqual([
+      { name: 'email', value: 'a@b.co' },
+      { name: 'search', value: 'mug' },
+      { name: 'occurredAt', value: '2024-11-23T16:39:59.123Z' },
+    ])
+  })
+
   it('keeps optional cart fields and drops what the schema does not name', () => {
     const event = wireEvent('cartUpdated', {
       products: [{ productId: 'p', quantity: 2, price: 3, name: 'Mug', category: 'Kitchen', discount: '10%' }],

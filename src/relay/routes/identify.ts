@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { checkIdentify, checkServerIdentify, signedSubject } from '../../wire/requests.js'
 import { PATHS } from '../../wire/types.js'
 import { isBearer, isValidSignature } from '../auth.js'
@@ -11,10 +11,14 @@ import { MAX_REQUEST_BYTES } from './subscribe.js'
 type LinkOptions = Pick<IngestRouteOptions, 'store' | 'metrics' | 'heldTtlMs' | 'now' | 'onQueued'>
 
 /** Links and, when held history was released, wakes the forwarder to replay it. */
-async function link(o: LinkOptions, source: 'identify' | 'server', l: Omit<NewLink, 'at' | 'heldAfter'>) {
+async function link(o: LinkOptions, request: FastifyRequest, source: 'identify' | 'server', l: Omit<NewLink, 'at' | 'heldAfter'>) {
   const at = o.now()
   const result = await o.store.linkVisitor({ ...l, at, heldAfter: at - o.heldTtlMs })
-  if (result.changed) o.metrics.links.inc({ source })
+  if (result.changed) {
+    o.metrics.links.inc({ source })
+    // The logger masks the email and phone of the locators.
+    request.log.info({ visitor: l.visitor, locators: l.locators, released: result.released, source }, 'visitor linked to a contact')
+  }
   if (result.released) o.onQueued()
   return result
 }
@@ -53,7 +57,7 @@ export function identifyRoute(app: FastifyInstance, o: IngestRouteOptions) {
           )
         }
       }
-      await link(o, 'identify', { visitor: identify.visitor, locators: locatorsOf(identify), since: identify.ts })
+      await link(o, request, 'identify', { visitor: identify.visitor, locators: locatorsOf(identify), since: identify.ts })
       return reply.code(202).send({ linked: true })
     },
   )
@@ -77,7 +81,7 @@ export async function serverRoutes(app: FastifyInstance, o: ServerRouteOptions) 
   app.post<{ Body: unknown }>(PATHS.serverIdentify, { bodyLimit: MAX_REQUEST_BYTES }, async (request, reply) => {
     const identify = checkServerIdentify(request.body)
     // The backend's call has no browser clock; the link starts now on the relay's.
-    await link(o, 'server', { visitor: identify.visitorId, locators: locatorsOf(identify), since: o.now() })
+    await link(o, request, 'server', { visitor: identify.visitorId, locators: locatorsOf(identify), since: o.now() })
     return reply.code(202).send({ linked: true })
   })
 }

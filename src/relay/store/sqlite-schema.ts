@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3'
  * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
  * Add a step to change the schema; never edit a released one.
  */
-const MIGRATIONS: string[] = [
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE jobs (
     seq             INTEGER PRIMARY KEY,

@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { MIGRATIONS } from '../../../src/relay/store/sqlite-schema.js'
 import { createSqliteStore } from '../../../src/relay/store/sqlite.js'
 import type { Store } from '../../../src/relay/store/types.js'
 import { tempDir, wireEvent } from '../helpers.js'
@@ -33,6 +35,39 @@ describe('SQLite store', () => {
     expect(full.settings).toEqual({ journalMode: 'wal', synchronous: 2 })
     await normal.close()
     await full.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('migrates a database of the first schema: links, held and queued events carry over', async () => {
+    const dir = tempDir()
+    const path = join(dir, 'v1.db')
+    const db = new Database(path)
+    db.exec(MIGRATIONS[0]!)
+    db.pragma('user_version = 1')
+    const insert = db.prepare(
+      `INSERT INTO jobs (id, kind, visitor, state, payload, locators, received_at, queued_at, next_attempt_at) VALUES (?, 'event', ?, ?, ?, ?, 1, ?, ?)`,
+    )
+    const late = wireEvent('searchRequest', { search: 'late' }, { ts: 20 })
+    const early = wireEvent('searchRequest', { search: 'early' }, { ts: 10 })
+    const queued = wireEvent('searchRequest', { search: 'queued' }, { ts: 5 })
+    insert.run(late.id, 'visitor-old-held', 'held', JSON.stringify(late), null, null, null)
+    insert.run(early.id, 'visitor-old-held', 'held', JSON.stringify(early), null, null, null)
+    insert.run(queued.id, 'visitor-old-link', 'queued', JSON.stringify(queued), '{"email":"a@b.co"}', 1, 1)
+    db.prepare(`INSERT INTO links (visitor, locators, linked_at) VALUES ('visitor-old-link', '{"email":"a@b.co"}', 1234)`).run()
+    db.close()
+
+    const store = createSqliteStore({ path })
+    expect(await store.listLinks('visitor-old-link')).toEqual([{ visitor: 'visitor-old-link', locators: { email: 'a@b.co' }, since: 1234, linkedAt: 1234 }])
+    expect(await store.linkVisitor({ visitor: 'visitor-old-held', locators: { phone: '380501234567' }, since: 30, heldAfter: 0, at: 40 })).toEqual({ changed: true, released: 2 })
+    const order: string[] = []
+    for (let jobs; (jobs = await store.claim({ limit: 10, now: 50, leaseMs: 1000 })).length; ) {
+      for (const job of jobs) order.push(job.kind == 'event' ? (job.event.data as { search: string }).search : '')
+      await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: 50 })))
+    }
+    // The held events replay in ts order (occurred_at was filled from their payloads).
+    expect(order.filter((s) => s != 'queued')).toEqual(['early', 'late'])
+    expect(order).toContain('queued')
+    await store.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
