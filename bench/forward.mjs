@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// npm run bench:forward — a backlog of 20,000 events, the relay's built-in
+// sandbox as upstream with 20 ms latency: drain time, achieved rate against
+// UPSTREAM_RATE_PER_SEC, and the most calls the sandbox received in any one
+// second (it must never exceed the cap).
+//
+//   --events N      backlog size (default 20000)
+//   --rate N        UPSTREAM_RATE_PER_SEC (default 300, the relay's default)
+//   --latency MS    SANDBOX_LATENCY_MS (default 20)
+import { parseArgs } from 'node:util'
+import { writeBacklog } from './lib/backlog.mjs'
+import { idMaker } from './lib/ids.mjs'
+import { metrics, startRelayProcess, tempDir, withCpu } from './lib/relay.mjs'
+import { commandLine, fmt, header, percentile, progress, table } from './lib/report.mjs'
+import { openStore } from './lib/store.mjs'
+import { collectUpstream, deliveries, maxInWindow, overCap } from './lib/upstream.mjs'
+
+const { values: args } = parseArgs({
+  options: {
+    events: { type: 'string', default: '20000' },
+    rate: { type: 'string', default: '300' },
+    latency: { type: 'string', default: '20' },
+  },
+})
+const count = Number(args.events)
+const rate = Number(args.rate)
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+const head = await header('Forwarding (bench:forward)', commandLine('bench/forward.mjs'))
+const dir = tempDir('forward')
+const ids = idMaker('f')
+const dbPath = `${dir}/relay.db`
+progress(`bench:forward: writing a backlog of ${count} events into ${dbPath}`)
+const backlog = await writeBacklog(dbPath, ids, count)
+
+const relay = await startRelayProcess({
+  dir,
+  env: {
+    SQLITE_PATH: dbPath,
+    ANONYMOUS_EVENTS: 'forward',
+    UPSTREAM_RATE_PER_SEC: String(rate),
+    SANDBOX_LATENCY_MS: args.latency,
+    LOG_LEVEL: 'warn',
+  },
+})
+const started = Date.now()
+progress(`bench:forward: relay pid ${relay.pid} at ${relay.url}; draining`)
+const upstream = collectUpstream(relay.url)
+
+// Wait until nothing is queued, bounded at three times the ideal drain time.
+const limitMs = Math.max(60_000, (count / rate) * 3000)
+const run = await withCpu(relay.pid, async () => {
+  for (;;) {
+    const m = await metrics(relay.url)
+    if ((m['esputnik_relay_jobs{state="queued"}'] ?? 1) == 0) return { drained: true, m }
+    if (Date.now() - started > limitMs) return { drained: false, m }
+    await sleep(250)
+  }
+})
+const drainedAt = Date.now()
+await sleep(500) // the last answers are recorded before the count says 0
+await upstream.stop()
+await relay.stop()
+
+const store = openStore(dbPath)
+const counts = store.counts()
+store.close()
+const ok = upstream.calls.filter((c) => c.status >= 200 && c.status < 300)
+const times = upstream.calls.map((c) => c.at)
+const first = Math.min(...times)
+const last = Math.max(...ok.map((c) => c.at))
+const window = maxInWindow(times)
+const perId = deliveries(upstream.calls, ids)
+const twice = [...perId.values()].filter((n) => n > 1).length
+const never = backlog.filter((id) => !perId.has(id)).length
+// Calls per whole second of the run, from the first call: the steady pace.
+const buckets = new Map()
+for (const t of times) buckets.set(Math.floor((t - first) / 1000), (buckets.get(Math.floor((t - first) / 1000)) ?? 0) + 1)
+const full = [...buckets.entries()].filter(([s]) => s > 0 && s < Math.floor((last - first) / 1000)).map(([, n]) => n)
+const achieved = ok.length / ((last - first) / 1000)
+
+console.log(head)
+console.log(
+  `Relay: \`node dist/relay/main.js\`, ANONYMOUS_EVENTS=forward, no API key (built-in sandbox in the same process), SANDBOX_LATENCY_MS=${args.latency}, ` +
+    `UPSTREAM_RATE_PER_SEC=${rate}, UPSTREAM_CONCURRENCY=16 (default). The ${fmt(count)} events were written into the SQLite file with the relay's own ` +
+    `store code before it started. Upstream calls are read from GET /sandbox/requests every 200 ms (the sandbox keeps only 2,000).\n`,
+)
+console.log(
+  table(
+    ['measure', 'value'],
+    [
+      ['backlog', `${fmt(count)} events`],
+      ['drained', run.drained ? 'yes' : `NO, ${fmt(run.m['esputnik_relay_jobs{state="queued"}'])} still queued after ${fmt(limitMs / 1000)} s`],
+      ['drain time, relay start → queue empty', `${fmt((drainedAt - started) / 1000, 1)} s`],
+      ['first → last upstream call', `${fmt((last - first) / 1000, 1)} s`],
+      ['ideal at the cap', `${fmt(count / rate, 1)} s`],
+      ['achieved rate', `${fmt(achieved, 1)} /s = ${fmt((achieved / rate) * 100, 1)} % of ${rate}`],
+      ['calls per whole second (min / median / max)', `${percentile(full, 0)} / ${percentile(full, 50)} / ${percentile(full, 100)}`],
+      ['most calls in any 1 s window (sliding, sandbox receive times)', `${window.max} (cap ${rate}) ${window.max > rate ? 'OVER THE CAP' : 'within the cap'}, from +${fmt((window.at - first) / 1000, 2)} s`],
+      ['1 s windows over the cap (sliding, count of calls that end one)', String(overCap(times, rate))],
+      ['upstream calls (2xx / other)', `${fmt(ok.length)} / ${fmt(upstream.calls.length - ok.length)}`],
+      ['events delivered twice / never', `${twice} / ${never}`],
+      ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
+      ['recorded calls the poller missed', String(upstream.missed)],
+      ['relay CPU (share of one core)', `${Math.round(run.relayCpu * 100)} %`],
+    ],
+  ),
+)
+console.log(`\nGoal (issue 7): ≥ 95 % of the cap, never over it. Measured ${fmt((achieved / rate) * 100, 1)} %, peak ${window.max}/${rate}.`)
+if (window.max > rate || never || !run.drained) process.exitCode = 1

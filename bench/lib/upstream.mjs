@@ -1,0 +1,88 @@
+// Collects every Generate event call a sandbox recorded. The sandbox keeps
+// only its newest 2,000 requests, so this polls `GET /sandbox/requests?since=`
+// often and keeps its own full list; a jump in seq means some were missed,
+// and is counted rather than hidden.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+export function collectUpstream(sandboxUrl, { everyMs = 200 } = {}) {
+  const calls = []
+  let last = 0
+  let missed = 0
+  let errors = 0
+  let stopped = false
+
+  async function pollOnce() {
+    const res = await fetch(`${sandboxUrl}/sandbox/requests?since=${last}`, { signal: AbortSignal.timeout(5000) })
+    const { requests } = await res.json()
+    for (const r of requests) {
+      // Seq counts every path; a gap is requests the ring dropped before we read them.
+      if (r.seq > last + 1) missed += r.seq - last - 1
+      last = r.seq
+      if (r.path == '/api/v2/event') calls.push({ at: r.at, status: r.status, body: r.body })
+    }
+  }
+
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await pollOnce()
+      } catch {
+        errors++
+      }
+      await sleep(everyMs)
+    }
+  })()
+
+  return {
+    calls,
+    get missed() {
+      return missed
+    },
+    get errors() {
+      return errors
+    },
+    /** One last read, then stop. */
+    async stop() {
+      stopped = true
+      await loop
+      await pollOnce().catch(() => errors++)
+    },
+    pollOnce,
+  }
+}
+
+/** The most calls whose `at` fall in any window of `windowMs` (a sliding window over sorted times). */
+export function maxInWindow(times, windowMs = 1000) {
+  const t = [...times].sort((a, b) => a - b)
+  let best = 0
+  let bestAt = 0
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i] - t[j] >= windowMs) j++
+    if (i - j + 1 > best) {
+      best = i - j + 1
+      bestAt = t[j]
+    }
+  }
+  return { max: best, at: bestAt }
+}
+
+/** Delivered (2xx) calls per id, from the run's id pattern. */
+export function deliveries(calls, ids) {
+  const counts = new Map()
+  for (const c of calls) {
+    if (c.status < 200 || c.status >= 300) continue
+    for (const id of new Set(ids.find(c.body))) counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  return counts
+}
+
+/** How many calls close a 1 s window (ending at them) that holds more than `cap` calls. */
+export function overCap(times, cap, windowMs = 1000) {
+  const t = [...times].sort((a, b) => a - b)
+  let n = 0
+  for (let i = 0, j = 0; i < t.length; i++) {
+    while (t[i] - t[j] >= windowMs) j++
+    if (i - j + 1 > cap) n++
+  }
+  return n
+}
