@@ -77,6 +77,7 @@ const never = backlog.filter((id) => !perId.has(id)).length
 const buckets = new Map()
 for (const t of times) buckets.set(Math.floor((t - first) / 1000), (buckets.get(Math.floor((t - first) / 1000)) ?? 0) + 1)
 const full = [...buckets.entries()].filter(([s]) => s > 0 && s < Math.floor((last - first) / 1000)).map(([, n]) => n)
+const slow = [...buckets.entries()].filter(([s, n]) => s > 0 && s < Math.floor((last - first) / 1000) && n < rate * 0.9).sort((a, b) => a[0] - b[0])
 const achieved = ok.length / ((last - first) / 1000)
 
 console.log(head)
@@ -98,6 +99,7 @@ console.log(
       ['calls per whole second (min / median / max)', `${percentile(full, 0)} / ${percentile(full, 50)} / ${percentile(full, 100)}`],
       ['most calls in any 1 s window (sliding, sandbox receive times)', `${window.max} (cap ${rate}) ${window.max > rate ? 'OVER THE CAP' : 'within the cap'}, from +${fmt((window.at - first) / 1000, 2)} s`],
       ['1 s windows over the cap (sliding, count of calls that end one)', String(overCap(times, rate))],
+      ['whole seconds under 90 % of the cap (+s: calls)', slow.length ? slow.map(([sec, n]) => `+${sec}: ${n}`).slice(0, 12).join(', ') + (slow.length > 12 ? ` … (${slow.length})` : '') : 'none'],
       ['upstream calls (2xx / other)', `${fmt(ok.length)} / ${fmt(upstream.calls.length - ok.length)}`],
       ['events delivered twice / never', `${twice} / ${never}`],
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],

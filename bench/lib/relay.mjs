@@ -96,12 +96,14 @@ export async function waitFor(url, timeoutMs = 20_000) {
  * unless `port` is given; a restart passes the same one). Its output goes to
  * `<dir>/<name>.log`. Resolves once /healthz answers.
  */
-export async function startRelayProcess({ env = {}, port, dir, name = 'relay' }) {
+export async function startRelayProcess({ env = {}, port, dir, name = 'relay', config }) {
   const dist = distSnapshot()
+  // With `config` overrides, the same relay through bench/lib/relay-main.mjs (see there why).
+  const main = config ? fileURLToPath(new URL('./relay-main.mjs', import.meta.url)) : join(dist, 'relay', 'main.js')
   port ??= await freePort()
   const log = join(dir, `${name}.log`)
   const fd = openSync(log, 'a')
-  const child = spawn(process.execPath, [join(dist, 'relay', 'main.js')], {
+  const child = spawn(process.execPath, [main], {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
@@ -110,6 +112,7 @@ export async function startRelayProcess({ env = {}, port, dir, name = 'relay' })
       PORT: String(port),
       LOG_LEVEL: 'warn',
       SQLITE_PATH: join(dir, `${name}.db`),
+      ...(config ? { BENCH_DIST: dist, BENCH_CONFIG: JSON.stringify(config) } : {}),
       ...env,
     },
     stdio: ['ignore', fd, fd],

@@ -1,0 +1,189 @@
+// Bad input: fast-check makes malformed and hostile bodies (wrong types, huge
+// strings, deep nesting, __proto__/constructor keys, invalid UTF-8 bytes,
+// truncated JSON, wrong content types) and each goes to POST /v1/e over real
+// HTTP. No answer may be a 5xx, the relay must not crash (same PID, /healthz
+// and a valid batch still work after), and the store may grow only by the
+// events the relay said it accepted.
+import fc from 'fast-check'
+import { metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
+import { fmt } from '../lib/report.mjs'
+import { openStore } from '../lib/store.mjs'
+
+const RAW = '\u0000raw\u0000' // marks where raw text goes into a JSON body
+
+const validBatch = (n) => ({
+  v: 1,
+  visitor: `vfuzz-${String(n).padStart(8, '0')}`,
+  currencyCode: 'USD',
+  events: [{ id: `efuzz-${String(n).padStart(8, '0')}`, type: 'productViewed', ts: 1_790_000_000_000, url: 'https://shop.example.com/p/1', data: { productId: 'p1', price: 1, properties: { color: 'green' } } }],
+})
+const PATHS = [
+  [], ['v'], ['visitor'], ['currencyCode'], ['sent'], ['events'], ['events', 0], ['events', 0, 'id'], ['events', 0, 'type'],
+  ['events', 0, 'ts'], ['events', 0, 'url'], ['events', 0, 'data'], ['events', 0, 'data', 'productId'], ['events', 0, 'data', 'price'],
+  ['events', 0, 'data', 'isInStock'], ['events', 0, 'data', 'properties'], ['events', 0, 'data', 'properties', 'color'],
+]
+const PROTO = [
+  '{"__proto__":{"polluted":1,"isAdmin":true}}',
+  '{"constructor":{"prototype":{"polluted":1}}}',
+  '{"__proto__":null}',
+  '{"prototype":{"x":1},"__proto__":[]}',
+  '{"toString":1,"valueOf":"x","hasOwnProperty":null}',
+]
+const CONTENT_TYPES = [
+  'text/plain', 'application/json', 'text/plain;charset=UTF-8', 'application/json; charset=utf-16', 'APPLICATION/JSON',
+  'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'text/html', 'text/xml',
+  'application/json-patch+json', 'image/png', '', 'text/plain; charset=latin1', ';;;', 'text/plain; charset="\u00ff"',
+]
+
+/** Raw JSON text that JSON.stringify cannot make: deep nesting, odd numbers, prototype keys. */
+const rawText = fc.oneof(
+  fc.integer({ min: 100, max: 40_000 }).map((d) => '['.repeat(d) + ']'.repeat(d)),
+  fc.integer({ min: 100, max: 12_000 }).map((d) => '{"a":'.repeat(d) + '1' + '}'.repeat(d)),
+  fc.constantFrom('1e400', '-1e400', '-0', '9007199254740993', '1e-400', '0.1e999', '123456789012345678901234567890'),
+  fc.constantFrom(...PROTO),
+  fc.constantFrom('"\\ud800"', '"\\udfff\\ud800"', '"\\u0000"', '"\\u202e\\u200b"', '"a\\u0000b"'),
+)
+/** A JSON value that is wrong almost anywhere. */
+const hostile = fc.oneof(
+  { weight: 4, arbitrary: fc.jsonValue({ maxDepth: 4 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 1000, max: 200_000 }).map((n) => 'x'.repeat(n)) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+  { weight: 3, arbitrary: rawText.map((text) => ({ [RAW]: text })) },
+)
+
+/** Replaces the value at `path` in a copy of `root`. */
+function put(root, path, value) {
+  if (!path.length) return value
+  const copy = structuredClone(root)
+  let at = copy
+  for (const key of path.slice(0, -1)) at = at?.[key]
+  if (at && typeof at == 'object') at[path[path.length - 1]] = value
+  return copy
+}
+/** JSON text with each {RAW: text} replaced by the text itself. */
+const render = (value) => JSON.stringify(value).replace(/\{"\\u0000raw\\u0000":("(?:[^"\\]|\\.)*")\}/g, (_, s) => JSON.parse(s))
+
+const cases = (n) =>
+  fc.oneof(
+    // Any JSON at all.
+    fc.record({ kind: fc.constant('any JSON'), body: fc.jsonValue().map((v) => JSON.stringify(v) ?? 'null'), type: fc.constant('text/plain') }),
+    // A valid batch with one field replaced by something hostile.
+    fc.record({
+      kind: fc.constant('mutated batch'),
+      body: fc.tuple(fc.nat(), fc.constantFrom(...PATHS), hostile).map(([i, path, v]) => render(put(validBatch(n + i), path, v))),
+      type: fc.constantFrom('text/plain', 'application/json'),
+    }),
+    // Invalid UTF-8 bytes inside a string of an otherwise valid batch.
+    fc.record({
+      kind: fc.constant('invalid UTF-8'),
+      body: fc.tuple(fc.nat(), fc.constantFrom('visitor', 'id', 'productId', 'url'), fc.uint8Array({ minLength: 1, maxLength: 64 })).map(([i, field, bytes]) => {
+        const text = JSON.stringify(validBatch(n + i)).replace(new RegExp(`"${field}":"`), `"${field}":"\u0001`)
+        const [a, b] = text.split('\u0001')
+        return Buffer.concat([Buffer.from(a), Buffer.from([0xc3, 0x28, 0xff, ...bytes, 0xed, 0xa0, 0x80]), Buffer.from(b)])
+      }),
+      type: fc.constantFrom('text/plain', 'application/json', 'text/plain;charset=UTF-8'),
+    }),
+    // Cut short anywhere.
+    fc.record({
+      kind: fc.constant('truncated'),
+      body: fc.tuple(fc.nat(), fc.double({ min: 0, max: 0.999, noNaN: true })).map(([i, f]) => {
+        const t = JSON.stringify(validBatch(n + i))
+        return t.slice(0, Math.floor(t.length * f))
+      }),
+      type: fc.constant('text/plain'),
+    }),
+    // A valid body under a wrong (or odd) content type.
+    fc.record({ kind: fc.constant('content type'), body: fc.nat().map((i) => JSON.stringify(validBatch(n + i))), type: fc.constantFrom(...CONTENT_TYPES) }),
+    // Too many events, or events that are all wrong.
+    fc.record({
+      kind: fc.constant('event list'),
+      body: fc.tuple(fc.nat(), fc.array(hostile, { minLength: 1, maxLength: 120 })).map(([i, list]) => render({ ...validBatch(n + i), events: list })),
+      type: fc.constant('text/plain'),
+    }),
+    // Prototype keys at the top, in an event, in data and in properties.
+    fc.record({
+      kind: fc.constant('prototype keys'),
+      body: fc.tuple(fc.nat(), fc.constantFrom(...PATHS.slice(1)), fc.constantFrom(...PROTO)).map(([i, path, proto]) => render(put(validBatch(n + i), path, { [RAW]: proto }))),
+      type: fc.constant('text/plain'),
+    }),
+  )
+
+export async function badInput({ short, seed = 20261123 }) {
+  const total = short ? 3000 : 10_000
+  const dir = tempDir('bad-input')
+  const relay = await startRelayProcess({ dir, env: { ANONYMOUS_EVENTS: 'hold', INGEST_RATE_PER_MINUTE: '1000000', LOG_LEVEL: 'error' } })
+  const pid = relay.pid
+  const bodies = fc.sample(cases(0), { numRuns: total, seed })
+  const before = await metrics(relay.url)
+  const storeBefore = openStore(relay.dbPath)
+  const rowsBefore = storeBefore.counts().total
+  storeBefore.close()
+
+  const byStatus = new Map()
+  const byKind = new Map()
+  const fiveXX = []
+  let accepted = 0
+  let networkErrors = 0
+  let next = 0
+  let bytes = 0
+  const t0 = performance.now()
+  async function lane() {
+    while (next < bodies.length) {
+      const c = bodies[next++]
+      bytes += Buffer.byteLength(c.body)
+      const headers = c.type ? { 'content-type': c.type } : {}
+      let status = 0
+      try {
+        const res = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: c.body, headers, signal: AbortSignal.timeout(10_000) })
+        status = res.status
+        const text = await res.text()
+        if (status == 202) accepted += JSON.parse(text).accepted
+        if (status >= 500) fiveXX.push({ kind: c.kind, type: c.type, status, body: String(c.body).slice(0, 200), answer: text.slice(0, 200) })
+      } catch (error) {
+        networkErrors++
+      }
+      byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
+      const k = byKind.get(c.kind) ?? new Map()
+      k.set(status, (k.get(status) ?? 0) + 1)
+      byKind.set(c.kind, k)
+    }
+  }
+  await Promise.all(Array.from({ length: 8 }, lane))
+  const seconds = (performance.now() - t0) / 1000
+
+  // Still alive and still working: health, and one valid batch stored.
+  const health = await fetch(`${relay.url}/healthz`).then((r) => r.status, () => 0)
+  const probe = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: JSON.stringify(validBatch(999_999_999)), headers: { 'content-type': 'text/plain' } }).then((r) => r.status, () => 0)
+  const after = await metrics(relay.url)
+  const alive = relay.exited == null && relay.pid == pid
+  await relay.stop()
+  const store = openStore(relay.dbPath)
+  const rowsAfter = store.counts().total
+  const probeStored = store.ids().has('efuzz-999999999')
+  store.close()
+
+  const acceptedMetric = after.esputnik_relay_events_accepted_total - before.esputnik_relay_events_accepted_total
+  const duplicates = after.esputnik_relay_events_duplicate_total - before.esputnik_relay_events_duplicate_total
+  const probeRows = probeStored ? 1 : 0
+  const grew = rowsAfter - rowsBefore - probeRows
+  const expected = accepted - (duplicates - 0)
+  const ok = fiveXX.length == 0 && networkErrors == 0 && alive && health == 200 && probe == 202 && probeStored && grew == expected
+  const statusList = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s || 'no answer'}: ${fmt(n)}`).join(', ')
+  return {
+    name: 'bad input',
+    ok,
+    settings: `${fmt(total)} fast-check bodies (seed ${seed}), 8 in flight, ${fmt(bytes / 1e6, 1)} MB in ${fmt(seconds, 1)} s; kinds: ${[...byKind.keys()].join(', ')}`,
+    rows: [
+      ['answers by status', statusList],
+      ...[...byKind.entries()].map(([kind, m]) => [`  ${kind}`, [...m.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')]),
+      ['5xx answers', fmt(fiveXX.length)],
+      ['no answer (connection error)', fmt(networkErrors)],
+      ['relay crashed or restarted', alive ? 'no (same PID, still running)' : 'YES'],
+      ['/healthz after / a valid batch after', `${health} / ${probe}${probeStored ? ', stored' : ', NOT stored'}`],
+      ['events the relay said it accepted (202 bodies / metric)', `${fmt(accepted)} / ${fmt(acceptedMetric - 1)}`],
+      ['of which ids it had already (metric)', fmt(duplicates)],
+      ['rows the store gained (without the probe)', `${fmt(grew)} (expected ${fmt(expected)})`],
+    ],
+    notes: fiveXX.length ? `5xx examples: ${JSON.stringify(fiveXX.slice(0, 3))}` : '',
+  }
+}
