@@ -43,8 +43,10 @@ export const MIGRATIONS: string[] = [
   UPDATE jobs SET occurred_at = coalesce(json_extract(payload, '$.ts'), received_at) WHERE payload IS NOT NULL;
   DROP INDEX jobs_held;
   CREATE INDEX jobs_held ON jobs (visitor, occurred_at, seq) WHERE state = 'held';
-  -- Finds the head of each visitor's replay for the claim.
+  -- Finds the next of a visitor's replay jobs to make due.
   CREATE INDEX jobs_replay ON jobs (visitor, occurred_at, seq) WHERE state = 'queued' AND replay = 1;
+  -- The one due replay job of a visitor, if any (at most one row per visitor).
+  CREATE INDEX jobs_replay_head ON jobs (visitor) WHERE state = 'queued' AND replay = 1 AND next_attempt_at IS NOT NULL;
   -- One row per change of a visitor's contact; an event goes to the link in force at its ts.
   CREATE TABLE visitor_links (
     seq       INTEGER PRIMARY KEY,

@@ -63,9 +63,13 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const { visitor } = batch
     const links = readLinks(visitor)
     const result = { inserted: 0, duplicates: 0, held: 0, queued: 0, dropped: 0 }
+    let replays = 0
     for (const event of batch.events) {
       const link = pickLink(links, event.ts)
       const state = link || batch.anonymous == 'forward' ? 'queued' : 'held'
+      // Anonymous history that arrives after the first link is replayed like held history.
+      const replay = link && event.ts < links[0]!.since ? 1 : 0
+      const queuedAt = state == 'queued' ? batch.receivedAt : null
       const { changes } = sql.insert.run({
         id: event.id,
         kind: 'event',
@@ -73,15 +77,17 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         state,
         payload: JSON.stringify(event),
         locators: link ? JSON.stringify(link.locators) : null,
-        // Anonymous history that arrives after the first link is replayed like held history.
-        replay: link && event.ts < links[0]!.since ? 1 : 0,
+        replay,
         at: batch.receivedAt,
-        queuedAt: state == 'queued' ? batch.receivedAt : null,
+        queuedAt,
+        due: replay ? null : queuedAt,
         ts: event.ts,
       })
       if (changes == 0) result.duplicates++
       else result[state]++
+      replays += replay * changes
     }
+    if (replays) sql.promote.run({ visitor, now: batch.receivedAt })
     result.inserted = result.held + result.queued
     if (result.held && batch.maxHeld) {
       const excess = sql.countHeld.get(visitor)!.n - batch.maxHeld
@@ -100,22 +106,27 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
     // Events are held only while a visitor has no link at all, so they are all its first contact's history.
     const first = JSON.stringify(links[0]!.locators)
     const released = sql.releaseHeld.run({ visitor: l.visitor, locators: first, heldAfter: l.heldAfter, now: l.at }).changes
+    if (released) sql.promote.run({ visitor: l.visitor, now: l.at })
     return { changed, released }
   })
 
   const settle = db.transaction((list: Settlement[]): SettleResult => {
     const result = { linked: 0, released: 0 }
     for (const s of list) {
-      if (s.outcome == 'sent') {
-        const visitor = s.link && sql.visitorOf.get(s.id)?.visitor
-        const { changes } = sql.sent.run({ id: s.id, at: s.at })
-        if (!s.link || !visitor || !changes) continue
-        const linked = link({ ...s.link, visitor, at: s.at })
+      if (s.outcome == 'retry') sql.retry.run({ id: s.id, next: s.nextAttemptAt, error: s.error, status: s.status ?? null })
+      else if (s.outcome == 'release') sql.release.run(s.id)
+      else {
+        const job = sql.jobOf.get(s.id)
+        const { changes } =
+          s.outcome == 'sent' ? sql.sent.run({ id: s.id, at: s.at }) : sql.dead.run({ id: s.id, at: s.at, reason: s.reason, status: s.status ?? null })
+        if (!job || !changes) continue
+        // The next of this visitor's replay may go now.
+        if (job.replay) sql.promote.run({ visitor: job.visitor, now: s.at })
+        if (s.outcome != 'sent' || !s.link) continue
+        const linked = link({ ...s.link, visitor: job.visitor, at: s.at })
         result.linked += Number(linked.changed)
         result.released += linked.released
-      } else if (s.outcome == 'retry') sql.retry.run({ id: s.id, next: s.nextAttemptAt, error: s.error, status: s.status ?? null })
-      else if (s.outcome == 'dead') sql.dead.run({ id: s.id, at: s.at, reason: s.reason, status: s.status ?? null })
-      else sql.release.run(s.id)
+      }
     }
     return result
   })
@@ -142,6 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         replay: 0,
         at: receivedAt,
         queuedAt: receivedAt,
+        due: receivedAt,
         ts: request.ts,
       })
       return { inserted: changes == 1 }

@@ -54,11 +54,11 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(await store.linkVisitor(link('visitor-held', { email: 'a@b.co' }, T0 + 5))).toEqual({ changed: true, released: 3 })
       const ids: string[] = []
       for (let i = 0; i < 3; i++) {
-        const jobs = await store.claim({ limit: 10, now: T0 + 5, leaseMs: LEASE })
+        const jobs = await store.claim({ limit: 10, now: T0 + 6 + i, leaseMs: LEASE })
         expect(jobs).toHaveLength(1)
         expect(jobs[0]).toMatchObject({ locators: { email: 'a@b.co' }, queuedAt: T0 + 5, replay: true })
         ids.push(jobs[0]!.id)
-        await store.settle([{ id: jobs[0]!.id, outcome: 'sent', at: T0 + 6 }])
+        await store.settle([{ id: jobs[0]!.id, outcome: 'sent', at: T0 + 6 + i }])
       }
       expect(ids).toEqual(b.events.map((e) => e.id))
     })
