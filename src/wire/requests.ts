@@ -1,3 +1,4 @@
+import { CURRENCY } from './batch.js'
 import { normalizeEmail, normalizePhone } from './contact.js'
 import { ID_RULE, isId, isTime } from './ids.js'
 import { checkSchema, isObject, ValidationError, type Schema } from './schema.js'
@@ -26,7 +27,8 @@ const IDENTIFY: Schema = {
   'phone?': 'text',
 }
 
-const ENVELOPE = ['v', 'id', 'ts', 'visitor']
+/** What the SDK puts first on every request; `currencyCode` is the site's default, of no use here but allowed. */
+const ENVELOPE = ['v', 'id', 'ts', 'visitor', 'currencyCode']
 const names = (schema: Schema) => Object.keys(schema).map((k) => k.replace('?', ''))
 
 /** An identify as checked here; its signature is the relay's to verify (missing or wrong → 401). */
@@ -45,6 +47,10 @@ function checkEnvelope(input: Record<string, unknown>) {
   if (!isId(input.id)) throw new ValidationError(`id must be ${ID_RULE}`)
   if (!isTime(input.ts)) throw new ValidationError('ts must be a time in milliseconds')
   if (!isId(input.visitor)) throw new ValidationError(`visitor must be ${ID_RULE}`)
+  const { currencyCode } = input
+  if (currencyCode !== undefined && !(typeof currencyCode == 'string' && CURRENCY.test(currencyCode))) {
+    throw new ValidationError('currencyCode must be an ISO 4217 code like USD')
+  }
   return { v: WIRE_VERSION, id: input.id, ts: input.ts, visitor: input.visitor } as const
 }
 

@@ -22,7 +22,7 @@ describe('checkSubscribe', () => {
     ['no email or phone', { firstName: 'J' }, 'subscribe needs an email or a phone'],
     ['a bad email', { email: 'john@' }, 'email is not a valid email address'],
     ['a bad phone', { phone: '12-34' }, 'phone is not a valid phone number in international form'],
-    ['a misspelt field', { mail: 'a@b.co' }, 'subscribe takes no field "mail"; it takes v, id, ts, visitor, email, phone, firstName, lastName, externalCustomerId, groups, formType, fields'],
+    ['a misspelt field', { mail: 'a@b.co' }, 'subscribe takes no field "mail"; it takes v, id, ts, visitor, currencyCode, email, phone, firstName, lastName, externalCustomerId, groups, formType, fields'],
     ['a number as email', { email: 5 }, 'email must be a string of 1 to 1000 characters'],
     ['groups that are not strings', { email: 'a@b.co', groups: 'VIP' }, 'groups must be a list of strings'],
     ['a formType with spaces', { email: 'a@b.co', formType: 'pop up' }, 'formType must be up to 50 letters, digits, _ . or -'],
@@ -34,6 +34,12 @@ describe('checkSubscribe', () => {
     ['another version', { email: 'a@b.co', v: 2 }, 'v must be 1'],
   ])('refuses %s with a reason', (_name, input, reason) => {
     expect(() => checkSubscribe(JSON.parse(JSON.stringify({ ...envelope, ...input })))).toThrow(reason)
+  })
+
+  it('takes the site’s currencyCode the SDK puts on every request, and leaves it out', () => {
+    expect(checkSubscribe({ ...envelope, currencyCode: 'USD', email: 'a@b.co' })).toEqual({ ...envelope, email: 'a@b.co' })
+    expect(() => checkSubscribe({ ...envelope, currencyCode: 'usd', email: 'a@b.co' })).toThrow('currencyCode must be an ISO 4217 code like USD')
+    expect(checkIdentify({ ...envelope, currencyCode: 'UAH', externalCustomerId: 'c-1' })).toEqual({ ...envelope, externalCustomerId: 'c-1' })
   })
 
   it('refuses a body that is not an object', () => {

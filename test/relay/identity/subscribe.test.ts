@@ -178,6 +178,14 @@ describe('POST /v1/subscribe', () => {
     expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 0 })
   })
 
+  it('accepts a subscribe as the SDK writes it: version, visitor and the site’s currency first', async () => {
+    const relay = await start({}, { config: { autoStart: false } })
+    const text = `{"v":1,"visitor":"${visitor}","currencyCode":"USD","email":"a@b.co","firstName":"Ann","id":"lz1k2j3h4g5f6d7s8a","ts":${TS}}`
+    const res = await relay.post('/v1/subscribe', text)
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ accepted: true, id: 'lz1k2j3h4g5f6d7s8a' })
+  })
+
   it('stores a resent subscribe (same id) once', async () => {
     const relay = await start({}, { config: { autoStart: false } })
     const body = subscribeBody(visitor, { email: 'a@b.co' })
