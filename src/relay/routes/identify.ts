@@ -5,8 +5,12 @@ import { isBearer, isValidSignature } from '../auth.js'
 import type { RelayMetrics } from '../metrics.js'
 import { locatorsOf } from '../store/links.js'
 import type { NewLink } from '../store/types.js'
-import { limitPerVisitor, type IngestRouteOptions } from './ingest.js'
+import type { IngestRouteOptions } from './ingest.js'
+import { limitPerVisitor } from './visitor-limit.js'
 import { MAX_REQUEST_BYTES } from './subscribe.js'
+
+/** Identify calls one visitor id may post per minute: a page load a second, and more. */
+export const IDENTIFY_RATE_PER_VISITOR = 60
 
 type LinkOptions = Pick<IngestRouteOptions, 'store' | 'metrics' | 'heldTtlMs' | 'now' | 'onQueued'>
 
@@ -39,8 +43,9 @@ export function identifyRoute(app: FastifyInstance, o: IngestRouteOptions) {
     PATHS.identify,
     {
       bodyLimit: MAX_REQUEST_BYTES,
-      config: { rateLimit: { max: o.subscribeRatePerMinute, timeWindow: 60_000 } },
-      preHandler: limitPerVisitor(app, o.subscribeRatePerVisitor),
+      // As cheap as a beacon (no call to eSputnik), and sites call it on every page load of a logged-in customer.
+      config: { rateLimit: { max: o.ingestRatePerMinute, timeWindow: 60_000 } },
+      preHandler: limitPerVisitor(app, IDENTIFY_RATE_PER_VISITOR),
     },
     async (request, reply) => {
       const identify = checkIdentify(request.body) // a ValidationError becomes 400 with its reason

@@ -1,6 +1,6 @@
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RelayMetrics } from '../metrics.js'
 import type { AnonymousPolicy, Store } from '../store/types.js'
 import { eventsRoute, MAX_BATCH_BYTES } from './events.js'
@@ -16,7 +16,7 @@ export interface IngestRouteOptions {
   heldMaxPerVisitor: number
   /** Held events older than this are not replayed by a link. */
   heldTtlMs: number
-  /** Per IP, and per visitor id, for subscribe and (separately) identify. */
+  /** Per IP, and per visitor id, for subscribe (identify takes ingestRatePerMinute per IP). */
   subscribeRatePerMinute: number
   subscribeRatePerVisitor: number
   identifySecret: string | undefined
@@ -32,29 +32,6 @@ function parseJson(_request: FastifyRequest, body: string, done: (err: Error | n
   } catch (error) {
     const reason = Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 })
     done(reason)
-  }
-}
-
-/**
- * A second limit keyed by the visitor id of the body, after the per-IP one of
- * the route: one visitor cannot flood eSputnik with subscribes from many IPs.
- */
-export function limitPerVisitor(app: FastifyInstance, max: number) {
-  const check = app.createRateLimit({
-    max,
-    timeWindow: 60_000,
-    keyGenerator: (request) => {
-      const visitor = (request.body as { visitor?: unknown } | undefined)?.visitor
-      return typeof visitor == 'string' ? `visitor:${visitor.slice(0, 64)}` : `ip:${request.ip}`
-    },
-  })
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    const result = await check(request)
-    if (result.isAllowed || !result.isExceeded) return
-    return reply
-      .code(429)
-      .header('retry-after', result.ttlInSeconds)
-      .send({ error: `rate limit exceeded for this visitor, retry in ${result.ttlInSeconds} s` })
   }
 }
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { checkSubscribe } from '../../wire/requests.js'
 import { PATHS } from '../../wire/types.js'
-import { limitPerVisitor, type IngestRouteOptions } from './ingest.js'
+import type { IngestRouteOptions } from './ingest.js'
+import { limitPerVisitor } from './visitor-limit.js'
 
 /** Subscribe and identify bodies are a form's worth of fields. */
 export const MAX_REQUEST_BYTES = 16 * 1024
