@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-// npm run bench:forward — a backlog of 20,000 events, the relay's built-in
-// sandbox as upstream with 20 ms latency: drain time, achieved rate against
+// npm run bench:forward — a backlog of 20,000 events, a sandbox (in a second
+// relay process) as upstream with 20 ms latency: drain time, achieved rate against
 // UPSTREAM_RATE_PER_SEC, and the most calls the sandbox received in any one
 // second (it must never exceed the cap).
 //
 //   --events N      backlog size (default 20000)
 //   --rate N        UPSTREAM_RATE_PER_SEC (default 300, the relay's default)
 //   --latency MS    SANDBOX_LATENCY_MS (default 20)
+//   --inprocess     use the relay's built-in sandbox instead of a second
+//                   process (its receive times then share the relay's event
+//                   loop, so a stall of the relay bunches them)
 import { parseArgs } from 'node:util'
 import { writeBacklog } from './lib/backlog.mjs'
 import { idMaker } from './lib/ids.mjs'
-import { metrics, startRelayProcess, tempDir, withCpu } from './lib/relay.mjs'
+import { metrics, startRelayProcess, startUpstream, tempDir, withCpu } from './lib/relay.mjs'
 import { commandLine, fmt, header, percentile, progress, table } from './lib/report.mjs'
 import { openStore } from './lib/store.mjs'
 import { collectUpstream, deliveries, maxInWindow, overCap } from './lib/upstream.mjs'
@@ -20,6 +23,7 @@ const { values: args } = parseArgs({
     events: { type: 'string', default: '20000' },
     rate: { type: 'string', default: '300' },
     latency: { type: 'string', default: '20' },
+    inprocess: { type: 'boolean', default: false },
   },
 })
 const count = Number(args.events)
@@ -33,6 +37,7 @@ const dbPath = `${dir}/relay.db`
 progress(`bench:forward: writing a backlog of ${count} events into ${dbPath}`)
 const backlog = await writeBacklog(dbPath, ids, count)
 
+const upstream = args.inprocess ? undefined : await startUpstream({ dir, latencyMs: Number(args.latency) })
 const relay = await startRelayProcess({
   dir,
   env: {
@@ -41,11 +46,12 @@ const relay = await startRelayProcess({
     UPSTREAM_RATE_PER_SEC: String(rate),
     SANDBOX_LATENCY_MS: args.latency,
     LOG_LEVEL: 'warn',
+    ...upstream?.forwardEnv,
   },
 })
 const started = Date.now()
 progress(`bench:forward: relay pid ${relay.pid} at ${relay.url}; draining`)
-const upstream = collectUpstream(relay.url)
+const calls = collectUpstream((upstream ?? relay).url)
 
 // Wait until nothing is queued, bounded at three times the ideal drain time.
 const limitMs = Math.max(60_000, (count / rate) * 3000)
@@ -59,18 +65,19 @@ const run = await withCpu(relay.pid, async () => {
 })
 const drainedAt = Date.now()
 await sleep(500) // the last answers are recorded before the count says 0
-await upstream.stop()
+await calls.stop()
 await relay.stop()
+await upstream?.stop()
 
 const store = openStore(dbPath)
 const counts = store.counts()
 store.close()
-const ok = upstream.calls.filter((c) => c.status >= 200 && c.status < 300)
-const times = upstream.calls.map((c) => c.at)
+const ok = calls.calls.filter((c) => c.status >= 200 && c.status < 300)
+const times = calls.calls.map((c) => c.at)
 const first = Math.min(...times)
 const last = Math.max(...ok.map((c) => c.at))
 const window = maxInWindow(times)
-const perId = deliveries(upstream.calls, ids)
+const perId = deliveries(calls.calls, ids)
 const twice = [...perId.values()].filter((n) => n > 1).length
 const never = backlog.filter((id) => !perId.has(id)).length
 // Calls per whole second of the run, from the first call: the steady pace.
@@ -82,7 +89,8 @@ const achieved = ok.length / ((last - first) / 1000)
 
 console.log(head)
 console.log(
-  `Relay: \`node dist/relay/main.js\`, ANONYMOUS_EVENTS=forward, no API key (built-in sandbox in the same process), SANDBOX_LATENCY_MS=${args.latency}, ` +
+  `Relay: \`node dist/relay/main.js\`, ANONYMOUS_EVENTS=forward, ` +
+    (upstream ? `forwarding with an API key to the sandbox of a second relay process (SANDBOX_LATENCY_MS=${args.latency}), ` : `no API key (built-in sandbox in the same process, SANDBOX_LATENCY_MS=${args.latency}), `) +
     `UPSTREAM_RATE_PER_SEC=${rate}, UPSTREAM_CONCURRENCY=16 (default). The ${fmt(count)} events were written into the SQLite file with the relay's own ` +
     `store code before it started. Upstream calls are read from GET /sandbox/requests every 200 ms (the sandbox keeps only 2,000).\n`,
 )
@@ -100,10 +108,10 @@ console.log(
       ['most calls in any 1 s window (sliding, sandbox receive times)', `${window.max} (cap ${rate}) ${window.max > rate ? 'OVER THE CAP' : 'within the cap'}, from +${fmt((window.at - first) / 1000, 2)} s`],
       ['1 s windows over the cap (sliding, count of calls that end one)', String(overCap(times, rate))],
       ['whole seconds under 90 % of the cap (+s: calls)', slow.length ? slow.map(([sec, n]) => `+${sec}: ${n}`).slice(0, 12).join(', ') + (slow.length > 12 ? ` … (${slow.length})` : '') : 'none'],
-      ['upstream calls (2xx / other)', `${fmt(ok.length)} / ${fmt(upstream.calls.length - ok.length)}`],
+      ['upstream calls (2xx / other)', `${fmt(ok.length)} / ${fmt(calls.calls.length - ok.length)}`],
       ['events delivered twice / never', `${twice} / ${never}`],
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
-      ['recorded calls the poller missed', String(upstream.missed)],
+      ['recorded calls the poller missed', String(calls.missed)],
       ['relay CPU (share of one core)', `${Math.round(run.relayCpu * 100)} %`],
     ],
   ),

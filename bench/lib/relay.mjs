@@ -189,3 +189,20 @@ export async function withCpu(pid, fn) {
   const g = process.cpuUsage(g0)
   return { ...result, relayCpu: (cpuSeconds(pid) - r0) / wall, generatorCpu: (g.user + g.system) / 1e6 / wall }
 }
+
+/**
+ * A second relay process used only as the upstream: its sandbox records the
+ * Generate event calls (SANDBOX_CONTROL mounts it and its fault endpoints).
+ * Out of process, so its receive times do not share the event loop of the
+ * relay under test, and a kill of that relay does not wipe its record.
+ */
+export async function startUpstream({ dir, latencyMs = 0 }) {
+  const up = await startRelayProcess({ dir, name: 'upstream', env: { SANDBOX_CONTROL: 'true', SANDBOX_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'error' } })
+  return Object.assign(up, {
+    /** Env for the relay under test: forward to this sandbox as to eSputnik. */
+    forwardEnv: { ESPUTNIK_API_KEY: 'bench-key', ESPUTNIK_BASE_URL: `${up.url}/sandbox` },
+    /** POST /sandbox/faults with `plan`, or DELETE it without. */
+    faults: (plan) =>
+      fetch(`${up.url}/sandbox/faults`, { method: plan ? 'POST' : 'DELETE', headers: { 'content-type': 'application/json' }, body: plan && JSON.stringify(plan) }).then((r) => r.arrayBuffer()),
+  })
+}

@@ -9,7 +9,7 @@
 // each kill. The relay under test forwards there with
 // ESPUTNIK_BASE_URL=<upstream>/sandbox and an API key, as it would to eSputnik.
 import { idMaker } from '../lib/ids.mjs'
-import { freePort, metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
+import { freePort, metrics, startRelayProcess, startUpstream, tempDir } from '../lib/relay.mjs'
 import { fmt, progress } from '../lib/report.mjs'
 import { startSender } from '../lib/sender.mjs'
 import { openStore } from '../lib/store.mjs'
@@ -23,12 +23,11 @@ export async function kill9({ short }) {
   const rate = 300
   const dir = tempDir('kill9')
   const ids = idMaker('k')
-  const upstream = await startRelayProcess({ dir, name: 'upstream', env: { SANDBOX_CONTROL: 'true', LOG_LEVEL: 'error' } })
+  const upstream = await startUpstream({ dir })
   const calls = collectUpstream(upstream.url)
   const port = await freePort()
   const env = {
-    ESPUTNIK_API_KEY: 'bench-key',
-    ESPUTNIK_BASE_URL: `${upstream.url}/sandbox`,
+    ...upstream.forwardEnv,
     ANONYMOUS_EVENTS: 'forward',
     INGEST_RATE_PER_MINUTE: '1000000',
     UPSTREAM_RATE_PER_SEC: String(rate),

@@ -6,7 +6,7 @@
 // The sandbox's fault plan counts calls, not time, so every 500 ms this
 // posts a fresh plan (a few resets, then 500s) until the outage ends.
 import { idMaker } from '../lib/ids.mjs'
-import { metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
+import { metrics, startRelayProcess, startUpstream, tempDir } from '../lib/relay.mjs'
 import { fmt } from '../lib/report.mjs'
 import { startSender } from '../lib/sender.mjs'
 import { openStore } from '../lib/store.mjs'
@@ -21,13 +21,14 @@ export async function outage({ short }) {
   const ids = idMaker('o')
   // Short: retries every 0.1–2 s so the run fits; full: the relay's defaults (1 s doubling to 5 min).
   const retry = short ? { RETRY_BASE_MS: '100', RETRY_MAX_MS: '2000' } : {}
+  // The sandbox is a second process (lib/relay.mjs startUpstream says why).
+  const upstream = await startUpstream({ dir, latencyMs: 20 })
   const relay = await startRelayProcess({
     dir,
-    env: { SANDBOX_CONTROL: 'true', SANDBOX_LATENCY_MS: '20', ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', UPSTREAM_RATE_PER_SEC: String(rate), LOG_LEVEL: 'error', ...retry },
+    env: { ...upstream.forwardEnv, ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', UPSTREAM_RATE_PER_SEC: String(rate), LOG_LEVEL: 'error', ...retry },
   })
-  const calls = collectUpstream(relay.url)
-  const faults = (body) =>
-    fetch(`${relay.url}/sandbox/faults`, { method: body ? 'POST' : 'DELETE', headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) }).then((r) => r.arrayBuffer())
+  const calls = collectUpstream(upstream.url)
+  const faults = upstream.faults
   const sender = startSender({ url: relay.url, ids, eventsPerSec: 100 })
   await sleep(2000) // normal traffic first
   const outageStart = Date.now()
@@ -53,6 +54,7 @@ export async function outage({ short }) {
   await sleep(500)
   await calls.stop()
   await relay.stop()
+  await upstream.stop()
 
   const store = openStore(relay.dbPath)
   const counts = store.counts()
@@ -69,7 +71,7 @@ export async function outage({ short }) {
   return {
     name: 'upstream outage',
     ok,
-    settings: `${outageMs / 1000} s of 500s and connection resets (10 resets then 500s, renewed every 0.5 s), 20 ms latency; sender 100 events/s from 2 s before to 2 s after; ` +
+    settings: `${outageMs / 1000} s of 500s and connection resets (10 resets then 500s, renewed every 0.5 s), 20 ms latency, the sandbox in a second relay process; sender 100 events/s from 2 s before to 2 s after; ` +
       (short ? 'RETRY_BASE_MS=100, RETRY_MAX_MS=2000' : 'retry defaults (RETRY_BASE_MS=1000, RETRY_MAX_MS=300000)'),
     rows: [
       ['event ids acknowledged with 202', fmt(acked.length)],
