@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 
 // Fixed, because e2e/fixtures/*.html name the relay origin http://127.0.0.1:4173 in data-endpoint.
@@ -11,6 +12,8 @@ const DEMO_PORT = Number(process.env.DEMO_PORT ?? 8080)
 const demoOrigin = `http://127.0.0.1:${DEMO_PORT}`
 // A fresh database per run: held history and dedup of an earlier run must not leak in.
 const demoDb = join(tmpdir(), `esputnik-demo-e2e-${process.pid}-${Date.now()}`, 'relay.db')
+// The runner (not a worker, which reads this file too) removes it when the run ends, after the servers stopped.
+if (!process.env.TEST_WORKER_INDEX) process.on('exit', () => rmSync(dirname(demoDb), { recursive: true, force: true }))
 
 // Debian's Chromium from apt, not a Playwright download (the registry here has no browser builds).
 const chromium = {
