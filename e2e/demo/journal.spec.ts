@@ -1,6 +1,6 @@
-import { locationOf, waitForEventsOf, waitForSubscribe, withType, type SentEvent } from '../support/sandbox.js'
+import { locationOf, waitForEventsOf, withType, type SentEvent } from '../support/sandbox.js'
 import { expect, test } from './fixtures.js'
-import { search, subscribeInFooter, uniqueEmail } from './shop.js'
+import { search, subscribedVisitor } from './shop.js'
 
 // The journal is a single-page app on the SDK's npm build (dist/index.mjs
 // through an import map): its page views come from the tracker's history
@@ -10,12 +10,9 @@ const ARTICLE = '/journal/sencha-at-seventy-degrees'
 const TOPIC = '/journal/topic/green'
 
 test('the journal counts one page view per route change, none for a same-URL replaceState, and one for the back button', async ({ page, request, baseURL }) => {
-  const email = uniqueEmail('journal')
-  await page.goto('/journal')
-  await expect(page.getByRole('heading', { level: 1, name: 'Notes from the tea shelf' })).toBeVisible()
   // The footer's subscribe here goes through the npm build's tracker too.
-  await subscribeInFooter(page, email)
-  await waitForSubscribe(request, email)
+  const email = await subscribedVisitor(page, request, 'journal', '/journal')
+  await expect(page.getByRole('heading', { level: 1, name: 'Notes from the tea shelf' })).toBeVisible()
 
   await page.getByRole('link', { name: 'Sencha at seventy degrees' }).click()
   await page.waitForURL(`**${ARTICLE}`)

@@ -1,5 +1,6 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Page } from '@playwright/test'
 import { sdkLoaded } from '../support/page.js'
+import { waitForSubscribe } from '../support/sandbox.js'
 
 // The demo shop driven as a person would: links, buttons and forms by their
 // visible names, never the shop's internals. Only what a person cannot see
@@ -35,6 +36,15 @@ export async function subscribeInFooter(page: Page, email: string): Promise<void
   await footer.getByRole('textbox', { name: 'Email for the newsletter' }).fill(email)
   await footer.getByRole('button', { name: 'Subscribe' }).click()
   await expect(footer.getByText(email)).toBeVisible()
+}
+
+/** A visitor who subscribed in the footer of `path`: from then on their events go to eSputnik at once. Returns the email. */
+export async function subscribedVisitor(page: Page, request: APIRequestContext, who: string, path = '/'): Promise<string> {
+  const email = uniqueEmail(who)
+  await page.goto(path)
+  await subscribeInFooter(page, email)
+  await waitForSubscribe(request, email)
+  return email
 }
 
 /** The Tea Club banner on the home page, which also asks for a first name. */

@@ -166,5 +166,9 @@ export function withProduct(events: SentEvent[], type: string, productId: string
   return events.filter((e) => e.eventTypeKey == type && (e.named.product as { productId?: string } | undefined)?.productId == productId)
 }
 
+/** A cartUpdated's lines as `productId×quantity`, e.g. `['2002×1', '3001×2']`. */
+export const cartLines = (e: SentEvent): string[] =>
+  (e.named.products as { productId: string; quantity: number }[]).map((p) => `${p.productId}×${p.quantity}`)
+
 /** A pageViewed's page.location. */
 export const locationOf = (e: SentEvent): string => (e.named.page as { location: string }).location
