@@ -1,7 +1,7 @@
 // The shop's one doorway to the SDK, as a shop's analytics layer would be.
 // Pages with the script tag get `window.esputnik` from the one-line stub (calls
 // queue until /sdk.js has loaded); the journal sets it from the npm build.
-import { CURRENCY, productById } from './catalog.js'
+import { productById } from './catalog.js'
 import { cart } from './state.js'
 
 export const track = (method, data) => window.esputnik?.(method, data)
@@ -29,13 +29,12 @@ export function trackCart() {
     const p = productById(id)
     return { productId: p.id, quantity: qty, price: p.price, name: p.name, category: p.category }
   })
-  track('cartUpdated', { products, currencyCode: CURRENCY })
+  track('cartUpdated', { products })
 }
 
 /**
- * productViewed and productAddedToWishlist share this shape. The currency
- * goes on each call: the script tag's data-currency-code would say it once,
- * but the SDK then also puts it on subscribe and identify requests, which the
- * relay refuses (reported to the SDK's owner).
+ * productViewed and productAddedToWishlist share this shape. No currencyCode:
+ * the script tag's data-currency-code (the journal's currencyCode option)
+ * adds the shop's currency to every product and cart.
  */
-export const productData = (p) => ({ productId: p.id, price: p.price, isInStock: p.inStock, currencyCode: CURRENCY })
+export const productData = (p) => ({ productId: p.id, price: p.price, isInStock: p.inStock })

@@ -7,7 +7,7 @@ import { mountLayout } from '../layout.js'
 import { renderJournal } from './views.js'
 import { startRouter } from './router.js'
 
-const tracker = createTracker({ endpoint: location.origin, spa: 'history' })
+const tracker = createTracker({ endpoint: location.origin, spa: 'history', currencyCode: 'USD' })
 // The shop's shared code calls esputnik('…') as the script-tag pages do.
 window.esputnik = Object.assign((method, ...args) => tracker[method]?.(...args), { tracker })
 
