@@ -29,14 +29,16 @@ export interface Queue {
   take(now: number): [string, Stored] | null | undefined
   /** Delivered, or refused for good. */
   remove(key: string): void
+  /** Not delivered: free at once for the next try, which the backoff or `online` times. */
+  release(key: string, stored: Stored): void
   clear(): void
 }
 
 const PREFIX = 'esputnik:q:'
 /**
- * Longer than a request normally takes. A request that failed, or that a
- * closed tab sent as it left (a beacon or keepalive fetch whose answer nobody
- * read), waits this long before it is sent again.
+ * Longer than a request normally takes. A request that a closed tab sent as
+ * it left (a beacon or keepalive fetch whose answer nobody read) waits this
+ * long before another page sends it again.
  */
 export const LEASE = 5e3
 
@@ -79,7 +81,7 @@ export function createQueue(
       // last free one met is the oldest free one.
       for (const [key, stored] of load().reverse()) {
         if ((events += stored.n) > maxQueueEvents || (bytes += stored.b.length) > maxQueueBytes) {
-          debug('dropped', stored.b)
+          debug('dropped', key)
           kv.remove(key)
         } else if (stored.l < now) free = [key, stored]
         else leased = null
@@ -88,6 +90,7 @@ export function createQueue(
       return free ?? leased
     },
     remove: (key) => kv.remove(key),
+    release: (key, stored) => kv.get(key) && save(key, { ...stored, l: 0 }),
     clear: () => load().forEach(([key]) => kv.remove(key)),
   }
 }

@@ -8,8 +8,8 @@ export interface Sender {
    * holds the lock or a lease: try again soon.
    */
   flush(): Promise<false | null | undefined>
-  /** The page may be going away: send what is free at once, without waiting for the lock. */
-  leave(): void
+  /** The page may be going away: send at once, without waiting for the lock. */
+  leave(): Promise<unknown>
 }
 
 
@@ -25,9 +25,12 @@ export function createSender(
   const deliver = async ([key, stored]: [string, Stored]) => {
     const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
     // 408, 429, 5xx and network errors are passing trouble; any other 4xx
-    // will not get better. The lease taken for this send keeps a retry back
-    // for a while.
-    if (!status || status == 408 || status == 429 || status >= 500) return debug(stored.p, 'retry', status), false
+    // will not get better.
+    if (!status || status == 408 || status == 429 || status >= 500) {
+      debug(stored.p, status, 'retry')
+      queue.release(key, stored)
+      return false
+    }
     // A beacon (-1) gets no answer: the request stays stored and leased, is
     // sent again later, and the relay's dedup on event id absorbs the repeat.
     if (status > 0) queue.remove(key)
@@ -53,8 +56,9 @@ export function createSender(
       (navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => lock && flush()) ?? flush()) as Promise<
         false | null | undefined
       >,
-    leave() {
-      for (let next; (next = take()); ) void deliver(next)
-    },
+    // Runs to its first await at once, so the oldest free request (usually
+    // what the page has just stored) leaves before the page does; the rest
+    // follow if the page lives on (it was only hidden), else next load.
+    leave: flush,
   }
 }

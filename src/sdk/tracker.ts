@@ -111,7 +111,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
       if (granted) (k != 'e' || buffer.length >= batchSize) && !failures ? run() : schedule(flushInterval)
       return body.id
     } catch (error) {
-      report(k, String(error))
+      report(k, error + '')
     }
   }
 
@@ -171,13 +171,8 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
     },
   } as unknown as Tracker
 
-  onPageEvents(
-    () => granted && (seal(), sender.leave()),
-    () => {
-      failures = 0
-      void run()
-    },
-  )
+  // Back online: try at once instead of waiting out the backoff.
+  onPageEvents(() => granted && (seal(), sender.leave()), run)
   if (opts.autoPageViews) watchRoutes(opts.spa, () => tracker.pageViewed())
   // Sends at once the first page view and what earlier pages left
   // undelivered; identity.get() in seal() renews the cookie on each visit.
