@@ -11,11 +11,17 @@
 //                       forward (queued; the relay also forwards to its own
 //                       sandbox at UPSTREAM_RATE_PER_SEC meanwhile)
 //   --sync MODE         SQLITE_SYNCHRONOUS: NORMAL (default) or FULL
+//   --probe on|off      preload lib/loop-probe.cjs into the relay (default on):
+//                       event-loop stalls over 50 ms, and whether the relay
+//                       had the CPU during them (a busy shared host shows as
+//                       stalls with no CPU)
+//   --log-level L       LOG_LEVEL (default info, the relay's default: two
+//                       access-log lines per request; error = none)
 import { parseArgs } from 'node:util'
 import { batchBody, idMaker, wireEvent } from './lib/ids.mjs'
 import { fire, summary } from './lib/load.mjs'
 import { paced } from './lib/paced.mjs'
-import { metrics, startRelayProcess, tempDir, withCpu } from './lib/relay.mjs'
+import { LOOP_PROBE, loopStalls, metrics, startRelayProcess, tempDir, withCpu } from './lib/relay.mjs'
 import { commandLine, fmt, header, progress, table } from './lib/report.mjs'
 import { openStore } from './lib/store.mjs'
 
@@ -25,6 +31,8 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10,50' },
     anonymous: { type: 'string', default: 'hold' },
     sync: { type: 'string', default: 'NORMAL' },
+    'log-level': { type: 'string', default: 'info' },
+    probe: { type: 'string', default: 'on' },
   },
 })
 const duration = Number(args.duration)
@@ -41,13 +49,24 @@ const relay = await startRelayProcess({
     SQLITE_SYNCHRONOUS: args.sync,
     // The per-IP limit would cap a one-IP load generator; the schema's highest value.
     INGEST_RATE_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'error',
+    LOG_LEVEL: args['log-level'],
+    ...(args.probe == 'on' ? LOOP_PROBE : {}),
   },
 })
 progress(`bench:ingest: relay pid ${relay.pid} at ${relay.url}, store ${relay.dbPath}`)
 const ids = idMaker('i')
 const acked = []
 const rows = []
+
+/** Stalls the probe logged since the last call: the relay's own, or the host's (no CPU meanwhile). */
+let stallsSeen = { count: 0, offCpu: 0, total: 0 }
+function stallsSince() {
+  if (args.probe != 'on') return {}
+  const all = loopStalls(relay.log)
+  const d = { stalls: all.count - stallsSeen.count, offCpu: all.offCpu - stallsSeen.offCpu, stallMs: all.total - stallsSeen.total }
+  stallsSeen = all
+  return d
+}
 
 /** The most req/s: closed-loop autocannon at each connection count; the best one counts. */
 async function max(label, events) {
@@ -56,7 +75,7 @@ async function max(label, events) {
     progress(`bench:ingest: ${label}: ${events} event(s)/request, ${connections} connections, as fast as it goes, ${duration} s`)
     const out = await withCpu(relay.pid, () => fire({ url: relay.url, ids, events, connections, duration }))
     for (const id of out.acked) acked.push(id)
-    const s = { label: `${label}, max, ${connections} conn.`, tool: 'autocannon', events, ...summary(out, events), relayCpu: out.relayCpu, generatorCpu: out.generatorCpu }
+    const s = { label: `${label}, max, ${connections} conn.`, tool: 'autocannon', events, ...summary(out, events), relayCpu: out.relayCpu, generatorCpu: out.generatorCpu, ...stallsSince() }
     rows.push(s)
     if (!best || s.reqPerSec > best.reqPerSec) best = s
   }
@@ -81,13 +100,14 @@ async function seventy(label, events, maxReqPerSec) {
       for (const id of list) acked.push(id)
     },
   }))
-  rows.push({ label: `${label}, 70 % of max`, tool: 'paced', events, rate, ...out, eventsPerSec: out.reqPerSec * events, partial: 0 })
+  rows.push({ label: `${label}, 70 % of max`, tool: 'paced', events, rate, ...out, eventsPerSec: out.reqPerSec * events, partial: 0, ...stallsSince() })
   return out
 }
 let partial = 0
 
 // Warm up: JIT, SQLite page cache, connection pool. Its acks are checked too.
 await fire({ url: relay.url, ids, events: 1, connections: 10, duration: 2 }).then((o) => o.acked.forEach((id) => acked.push(id)))
+stallsSince()
 const single = await max('single', 1)
 await seventy('single', 1, single.reqPerSec)
 const batch = await max('20-event', 20)
@@ -105,14 +125,14 @@ const missing = acked.filter((id) => !stored.has(id))
 
 console.log(head)
 console.log(`Relay: \`node dist/relay/main.js\`, SQLite in a temp dir (synchronous=${args.sync}), ANONYMOUS_EVENTS=${args.anonymous}, ` +
-  `no API key (built-in sandbox), INGEST_RATE_PER_MINUTE=1000000, LOG_LEVEL=error. autocannon 8.0.0 in the bench process, ` +
+  `no API key (built-in sandbox), INGEST_RATE_PER_MINUTE=1000000, LOG_LEVEL=${args['log-level']} (logs to a file in the temp dir). autocannon 8.0.0 in the bench process, ` +
   `${duration} s per run, one fresh body per request (text/plain, like the SDK). Max: autocannon closed loop (latency at saturation). ` +
   `70 %: open loop (bench/lib/paced.mjs), requests due evenly, sent on a 1 ms tick over 64 keep-alive sockets, latency counted from when each was due ` +
   `(so it includes up to ~1 ms of tick). Every request is a new visitor (the relay holds at most 1,000 events per visitor).\n`)
 console.log(
   table(
-    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU'],
-    rows.map((r) => [r.label, r.tool, r.rate ? fmt(r.rate) : 'max', fmt(r.reqPerSec), fmt(r.eventsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.p999, 1), fmt(r.max), fmt(r.ok), fmt(r.non2xx), fmt(r.errors), fmt(r.timeouts), pct(r.relayCpu), pct(r.generatorCpu)]),
+    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU', 'relay stalls > 50 ms (no CPU) / ms'],
+    rows.map((r) => [r.label, r.tool, r.rate ? fmt(r.rate) : 'max', fmt(r.reqPerSec), fmt(r.eventsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.p999, 1), fmt(r.max), fmt(r.ok), fmt(r.non2xx), fmt(r.errors), fmt(r.timeouts), pct(r.relayCpu), pct(r.generatorCpu), r.stalls === undefined ? '–' : `${r.stalls} (${r.offCpu}) / ${fmt(r.stallMs)}`]),
   ),
 )
 console.log()

@@ -206,3 +206,29 @@ export async function startUpstream({ dir, latencyMs = 0 }) {
       fetch(`${up.url}/sandbox/faults`, { method: plan ? 'POST' : 'DELETE', headers: { 'content-type': 'application/json' }, body: plan && JSON.stringify(plan) }).then((r) => r.arrayBuffer()),
   })
 }
+
+/** NODE_OPTIONS that preload lib/loop-probe.cjs into a relay process. */
+export const LOOP_PROBE = { NODE_OPTIONS: `--require ${fileURLToPath(new URL('./loop-probe.cjs', import.meta.url))}` }
+
+/** Stalls the probe logged in a relay's log file: count, longest, and how many had the CPU under half the time. */
+export function loopStalls(log) {
+  const stalls = []
+  const gcs = []
+  let loaded = false
+  for (const text of readFileSync(log, 'utf8').split('\n')) {
+    if (!text.startsWith('{"probe"')) continue
+    const o = JSON.parse(text)
+    if (o.loaded) loaded = true
+    if (o.stall) stalls.push(o)
+    if (o.gc) gcs.push(o.gc)
+  }
+  if (!loaded) throw new Error(`the loop probe did not load into the relay; see ${log}`)
+  return {
+    count: stalls.length,
+    longest: Math.max(0, ...stalls.map((s) => s.stall)),
+    total: stalls.reduce((a, s) => a + s.stall, 0),
+    offCpu: stalls.filter((s) => s.cpu < s.wall / 2).length,
+    gcOver50: gcs.length,
+    gcLongest: Math.max(0, ...gcs),
+  }
+}
