@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util'
 import { writeBacklog } from './lib/backlog.mjs'
 import { idMaker } from './lib/ids.mjs'
-import { metrics, startRelayProcess, startUpstream, tempDir, withCpu } from './lib/relay.mjs'
+import { LOOP_PROBE, loopStalls, metrics, startRelayProcess, startUpstream, tempDir, withCpu } from './lib/relay.mjs'
 import { commandLine, fmt, header, percentile, progress, table } from './lib/report.mjs'
 import { openStore } from './lib/store.mjs'
 import { collectUpstream, deliveries, maxInWindow, overCap } from './lib/upstream.mjs'
@@ -37,7 +37,7 @@ const dbPath = `${dir}/relay.db`
 progress(`bench:forward: writing a backlog of ${count} events into ${dbPath}`)
 const backlog = await writeBacklog(dbPath, ids, count)
 
-const upstream = args.inprocess ? undefined : await startUpstream({ dir, latencyMs: Number(args.latency) })
+const upstream = args.inprocess ? undefined : await startUpstream({ dir, latencyMs: Number(args.latency), env: LOOP_PROBE })
 const relay = await startRelayProcess({
   dir,
   env: {
@@ -47,6 +47,7 @@ const relay = await startRelayProcess({
     SANDBOX_LATENCY_MS: args.latency,
     LOG_LEVEL: 'warn',
     ...upstream?.forwardEnv,
+    ...LOOP_PROBE,
   },
 })
 const started = Date.now()
@@ -113,6 +114,7 @@ console.log(
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
       ['recorded calls the poller missed', String(calls.missed)],
       ['relay CPU (share of one core)', `${Math.round(run.relayCpu * 100)} %`],
+      ['event-loop stalls > 50 ms: relay / upstream (of them with no CPU)', [relay, upstream].filter(Boolean).map((p) => { const s = loopStalls(p.log); return `${s.count} (${s.offCpu}), longest ${s.longest} ms` }).join(' / ')],
     ],
   ),
 )

@@ -196,8 +196,8 @@ export async function withCpu(pid, fn) {
  * Out of process, so its receive times do not share the event loop of the
  * relay under test, and a kill of that relay does not wipe its record.
  */
-export async function startUpstream({ dir, latencyMs = 0 }) {
-  const up = await startRelayProcess({ dir, name: 'upstream', env: { SANDBOX_CONTROL: 'true', SANDBOX_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'error' } })
+export async function startUpstream({ dir, latencyMs = 0, env = {} }) {
+  const up = await startRelayProcess({ dir, name: 'upstream', env: { SANDBOX_CONTROL: 'true', SANDBOX_LATENCY_MS: String(latencyMs), LOG_LEVEL: 'error', ...env } })
   return Object.assign(up, {
     /** Env for the relay under test: forward to this sandbox as to eSputnik. */
     forwardEnv: { ESPUTNIK_API_KEY: 'bench-key', ESPUTNIK_BASE_URL: `${up.url}/sandbox` },

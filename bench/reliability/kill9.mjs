@@ -100,7 +100,7 @@ export async function kill9({ short }) {
       ['recorded calls the poller missed', String(calls.missed)],
     ],
     notes: repeats.length
-      ? `${repeats.length} ids reached the upstream twice: the relay was killed after eSputnik's answer and before the outcome was committed; at-least-once, as src/relay/README-relay.md says.`
+      ? `${repeats.length} ids reached the upstream twice: the relay was killed after eSputnik's answer and before the outcome was committed; at-least-once, as README.md says.`
       : '',
   }
 }
