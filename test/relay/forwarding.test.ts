@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { BatchResponse } from '../../src/wire/types.js'
-import { batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
+import { stoppedAfterEach, batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
 import { SEED_EXAMPLES } from './seed-examples.js'
 
-let relays: TestRelay[] = []
-const start = async (...args: Parameters<typeof startTestRelay>) => {
-  const relay = await startTestRelay(...args)
-  relays.push(relay)
-  return relay
-}
-afterEach(async () => {
-  await Promise.all(relays.map((r) => r.stop()))
-  relays = []
-})
+const start = stoppedAfterEach(startTestRelay)
 
 const metric = async (relay: TestRelay, name: string) => {
   const text = await (await fetch(`${relay.url}/metrics`)).text()

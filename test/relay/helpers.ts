@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -94,6 +95,7 @@ export async function startTestRelay(
     const res = await fetch(`${url}/sandbox/requests${path ? `?path=${encodeURIComponent(path)}` : ''}`)
     return ((await res.json()) as { requests: RecordedRequest[] }).requests
   }
+  let stopped: Promise<unknown> | undefined
   return {
     ...relay,
     dir,
@@ -108,9 +110,28 @@ export async function startTestRelay(
         body: JSON.stringify(plan),
       })
     },
+    // Safe to call twice: a test may stop a relay itself before the cleanup does.
     async stop(keep = false) {
-      await relay.close()
+      stopped ??= relay.close()
+      await stopped
       if (!keep) rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/**
+ * A `start` for a test file: every relay it starts is stopped after each
+ * test, so a failing test leaves no server or open database behind.
+ */
+export function stoppedAfterEach<A extends unknown[]>(starter: (...args: A) => Promise<TestRelay>) {
+  let relays: TestRelay[] = []
+  afterEach(async () => {
+    await Promise.all(relays.map((relay) => relay.stop()))
+    relays = []
+  })
+  return async (...args: A) => {
+    const relay = await starter(...args)
+    relays.push(relay)
+    return relay
   }
 }

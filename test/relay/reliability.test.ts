@@ -1,19 +1,10 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createSqliteStore } from '../../src/relay/store/sqlite.js'
-import { batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
+import { stoppedAfterEach, batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
 
-let relays: TestRelay[] = []
-const start = async (...args: Parameters<typeof startTestRelay>) => {
-  const relay = await startTestRelay(...args)
-  relays.push(relay)
-  return relay
-}
-afterEach(async () => {
-  await Promise.all(relays.map((r) => r.stop()))
-  relays = []
-})
+const start = stoppedAfterEach(startTestRelay)
 
 const statuses = async (relay: TestRelay) => (await relay.recorded('/api/v2/event')).map((r) => r.status)
 const readyz = async (relay: TestRelay) => (await fetch(`${relay.url}/readyz`)).status

@@ -1,21 +1,13 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { locatorsOf } from '../../../src/relay/store/links.js'
 import { normalizeEmail } from '../../../src/wire/contact.js'
-import { batchOf, startTestRelay, wireEvent, type TestRelay } from '../helpers.js'
+import { stoppedAfterEach, batchOf, startTestRelay, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, deliveries, identifyBody, metric, paramOf, sign, startIdentityRelay, TS } from './support.js'
 
-let relays: TestRelay[] = []
-const start = async (...args: Parameters<typeof startIdentityRelay>) => {
-  const relay = await startIdentityRelay(...args)
-  relays.push(relay)
-  return relay
-}
-afterEach(async () => {
-  await Promise.all(relays.map((r) => r.stop()))
-  relays = []
-})
+const start = stoppedAfterEach(startIdentityRelay)
+const startPlain = stoppedAfterEach(startTestRelay)
 
 const searchOf = (r: { body: unknown }) => paramOf(r as never, 'search')
 const identify = (relay: TestRelay, visitor: string, input: object, ts?: number) => relay.post('/v1/identify', identifyBody(visitor, input, ts))
@@ -105,8 +97,7 @@ describe('identify joins a logged-in visitor’s history', () => {
   })
 
   it('refuses a browser identify with 401 when the relay has no IDENTIFY_SECRET', async () => {
-    const relay = await startTestRelay({ env: { ANONYMOUS_EVENTS: 'hold' }, config: { autoStart: false } })
-    relays.push(relay)
+    const relay = await startPlain({ env: { ANONYMOUS_EVENTS: 'hold' }, config: { autoStart: false } })
     const res = await identify(relay, 'visitor-nosecret', { externalCustomerId: 'c-1', signature: sign('c-1') })
     expect(res.status).toBe(401)
     expect(((await res.json()) as { error: string }).error).toMatch(/no IDENTIFY_SECRET/)

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
+import { describe, expect, it } from 'vitest'
+import { stoppedAfterEach, batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, deliveries, identifyBody, metric, paramOf, SERVER_TOKEN, sign, startIdentityRelay, subscribeBody } from './support.js'
 
-let relays: TestRelay[] = []
-const start = async (...args: Parameters<typeof startIdentityRelay>) => {
-  const relay = await startIdentityRelay(...args)
-  relays.push(relay)
-  return relay
-}
-afterEach(async () => {
-  await Promise.all(relays.map((r) => r.stop()))
-  relays = []
-})
+const start = stoppedAfterEach(startIdentityRelay)
 
 const serverIdentify = (relay: TestRelay, body: unknown, token?: string) =>
   fetch(`${relay.url}/v1/server/identify`, {
@@ -74,7 +65,6 @@ describe('logs during the identity flows', () => {
     await serverIdentify(relay, { visitorId: 'visitor-logs-5', phone: '380501234567' }, SERVER_TOKEN)
     await waitFor(async () => (await relay.app.relay.store.listDeadLetters()).length == 1 && (await metric(relay, 'subscribes_sent_total')) == 1, 'both subscribes settled')
     await relay.stop()
-    relays = []
     const text = lines.join('')
     expect(text).toMatch(/moved to dead letters/)
     expect(text).toMatch(/identify refused: signature missing or wrong/)

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
+import { describe, expect, it } from 'vitest'
+import { stoppedAfterEach, batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { SEED_EXAMPLES } from '../seed-examples.js'
 import { bodyOf, deliveries, metric, paramOf, startIdentityRelay, subscribeBody, TS } from './support.js'
 
-let relays: TestRelay[] = []
-const start = async (...args: Parameters<typeof startIdentityRelay>) => {
-  const relay = await startIdentityRelay(...args)
-  relays.push(relay)
-  return relay
-}
-afterEach(async () => {
-  await Promise.all(relays.map((r) => r.stop()))
-  relays = []
-})
+const start = stoppedAfterEach(startIdentityRelay)
 
 const DAY = 86_400_000
 const SUBSCRIBE = '/api/v1/contact/subscribe'
