@@ -114,7 +114,7 @@ console.log(
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
       ['recorded calls the poller missed', String(calls.missed)],
       ['relay CPU (share of one core)', `${Math.round(run.relayCpu * 100)} %`],
-      ['event-loop stalls > 50 ms: relay / upstream (of them with no CPU)', [relay, upstream].filter(Boolean).map((p) => { const s = loopStalls(p.log); return `${s.count} (${s.offCpu}), longest ${s.longest} ms` }).join(' / ')],
+      ['event-loop stalls > 50 ms: relay / upstream (of them off CPU)', [relay, upstream].filter(Boolean).map((p) => { const s = loopStalls(p.log); return `${s.count} (${s.offCpu}), longest ${s.longest} ms` }).join(' / ')],
     ],
   ),
 )

@@ -13,8 +13,8 @@
 //   --sync MODE         SQLITE_SYNCHRONOUS: NORMAL (default) or FULL
 //   --probe on|off      preload lib/loop-probe.cjs into the relay (default on):
 //                       event-loop stalls over --probe-ms, and whether the relay
-//                       had the CPU during them (a busy shared host shows as
-//                       stalls with no CPU)
+//                       had the CPU during them (off CPU: a busy shared host,
+//                       or a blocking fsync)
 //   --probe-ms N        the probe's threshold (default 20 ms: WAL checkpoints show)
 //   --sqlite-dir DIR    where the SQLite file goes (default a temp dir on disk;
 //                       /dev/shm takes the disk's fsync out, for comparison)
@@ -140,7 +140,7 @@ console.log(`Relay: \`node dist/relay/main.js\`, SQLite in ${args['sqlite-dir'] 
   `(so it includes up to ~1 ms of tick). Every request is a new visitor (the relay holds at most 1,000 events per visitor).\n`)
 console.log(
   table(
-    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU', `relay stalls > ${args['probe-ms']} ms (no CPU) / ms`],
+    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU', `relay stalls > ${args['probe-ms']} ms (off CPU) / ms`],
     rows.map((r) => [r.label, r.tool, r.rate ? fmt(r.rate) : 'max', fmt(r.reqPerSec), fmt(r.eventsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.p999, 1), fmt(r.max), fmt(r.ok), fmt(r.non2xx), fmt(r.errors), fmt(r.timeouts), pct(r.relayCpu), pct(r.generatorCpu), r.stalls === undefined ? '–' : `${r.stalls} (${r.offCpu}) / ${fmt(r.stallMs)}`]),
   ),
 )

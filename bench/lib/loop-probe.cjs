@@ -1,8 +1,9 @@
 // Preloaded into a relay process (NODE_OPTIONS=--require) by the benches: a
 // 10 ms timer that notes every event-loop stall over 50 ms (LOOP_PROBE_MS), with how much CPU
 // the process got meanwhile, and GC pauses over 50 ms. A stall with little
-// CPU means the process was not running (another process or the host had the
-// core); one with full CPU is the relay's own work. One JSON line each on stderr.
+// CPU means the process was not running: another process or the host had the
+// core, or it waited in a blocking call (an fsync); one with full CPU is the
+// relay's own work. One JSON line each on stderr.
 const { PerformanceObserver, performance } = require('node:perf_hooks')
 const { writeSync } = require('node:fs')
 const OVER = Number(process.env.LOOP_PROBE_MS) || 50 // report stalls and GC pauses longer than this

@@ -41,11 +41,12 @@ export async function sdkStorm({ short }) {
     while (made.length < target && Date.now() < deadline) {
       const r = Math.random()
       const tab = tabs[Math.random() < 0.5 ? 0 : 1]
-      if (r < 0.08) {
+      // Offline stretches stay short (flip back at 25 % a step), reloads come at 10 % of the online steps.
+      if ((!offline && r < 0.06) || (offline && r < 0.25)) {
         offline = !offline
         counts.flips++
         await context.setOffline(offline)
-      } else if (r < 0.14 && !offline) {
+      } else if (!offline && r < 0.16) {
         // A reload stores the buffer on pagehide and sends it with keepalive; the next load sends what is left.
         counts.reloads++
         await tab.reload()
