@@ -14,12 +14,16 @@ import { maxInWindow } from '../lib/upstream.mjs'
 const { values: args } = parseArgs({ options: { rate: { type: 'string', default: '300' }, seconds: { type: 'string', default: '8' } } })
 const { createPacer } = await import(pathToFileURL(join(distSnapshot(), 'relay', 'pacer.js')).href)
 const rate = Number(args.rate)
-const pacer = createPacer({ ratePerSec: rate, guardMs: 20 })
+const pacer = createPacer({ ratePerSec: rate, guardMs: 20, startDelayMs: 0 })
 const signal = new AbortController().signal
 const times = []
 let stop = false
 const taker = async () => {
-  while (!stop) times.push((await pacer.take(signal), performance.now()))
+  while (!stop) {
+    const done = await pacer.take(signal)
+    times.push(performance.now())
+    done()
+  }
 }
 const stalls = setInterval(() => {
   const until = performance.now() + Math.random() * 80

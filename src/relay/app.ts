@@ -119,6 +119,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     heldTtlMs: config.heldTtlMs,
     replayOccurredAt: config.replayOccurredAt,
     rateGuardMs: config.rateGuardMs,
+    startDelayMs: config.forwardStartDelayMs,
     now,
     random: deps.random,
   })

@@ -59,6 +59,8 @@ export interface Config {
   claimBatch: number
   /** Pacing is computed over 1 s plus this guard, so receive-side jitter cannot push a 1 s window over the cap. */
   rateGuardMs: number
+  /** No upstream call starts before this long after the forwarder is built, so a restarted relay cannot add to the last second of the one it replaced. */
+  forwardStartDelayMs: number
   /** Start forwarding and purging when the server starts listening. */
   autoStart: boolean
 }
@@ -115,6 +117,7 @@ function fromValues(v: EnvValues): Config {
     purgeChunk: 500,
     claimBatch: 100,
     rateGuardMs: 20,
+    forwardStartDelayMs: 1_020,
     autoStart: true,
   }
 }

@@ -33,6 +33,13 @@ export interface ForwarderOptions {
   /** Add `occurredAt` to replayed history. */
   replayOccurredAt: boolean
   rateGuardMs?: number
+  /** No call starts before this long after creation (default one pace window, 1 s + guard). */
+  startDelayMs?: number
+  /** Retryable failures in a row, with no success between, that open the breaker (default 20). */
+  breakerThreshold?: number
+  /** While the breaker is open, one probe call per step; steps grow as full-jitter backoff from base to max (default: retryBaseMs → retryMaxMs, 1 s → 5 min). */
+  breakerBaseMs?: number
+  breakerMaxMs?: number
   now?: () => number
   random?: () => number
 }
@@ -53,15 +60,20 @@ export interface Forwarder {
  * outcome; a subscribe's success links its visitor in the same commit:
  * 2xx sent; 429/408/5xx/timeout/reset retried with full-jitter backoff until
  * `retryForMs` after queueing; other 4xx dead letters; 401/403 pause everything
- * (nothing is dropped) until `authPauseMs` has passed.
+ * (nothing is dropped) until `authPauseMs` has passed. After a run of
+ * retryable failures a shared breaker stops all sending but one probe per
+ * backoff step; the first answer makes every waiting retry due at once.
  */
 export function createForwarder(o: ForwarderOptions): Forwarder {
   const now = o.now ?? Date.now
   const random = o.random ?? Math.random
   const pacers = {
-    event: createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs }),
-    subscribe: createPacer({ ratePerSec: o.subscribeRatePerSec, guardMs: o.rateGuardMs }),
+    event: createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs, startDelayMs: o.startDelayMs }),
+    subscribe: createPacer({ ratePerSec: o.subscribeRatePerSec, guardMs: o.rateGuardMs, startDelayMs: o.startDelayMs }),
   }
+  const breakerThreshold = o.breakerThreshold ?? 20
+  const breakerBaseMs = o.breakerBaseMs ?? o.retryBaseMs
+  const breakerMaxMs = o.breakerMaxMs ?? o.retryMaxMs
   // Claim no more than can be sent within half a lease, so no lease expires while its job waits its turn.
   const claimLimit = Math.max(1, Math.min(o.claimBatch, Math.floor((o.ratePerSec * o.leaseMs) / 2000)))
   const inflight = new Set<Promise<void>>()
@@ -71,22 +83,66 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
   let paused = 0
   let pending: Settlement[] = []
   let flushing: Promise<void> | undefined
+  /**
+   * The shared circuit breaker. After `breakerThreshold` retryable failures in
+   * a row, nothing is sent but one probe per backoff step; the first answer
+   * closes it and makes every event waiting for a retry due at once, so the
+   * backlog drains at the pace instead of each event waiting out its own backoff.
+   */
+  const breaker = { failures: 0, open: false, step: 0, probeAt: 0, probing: false, retryAll: false }
+
+  function breakerDelay() {
+    return random() * Math.min(breakerMaxMs, breakerBaseMs * 2 ** breaker.step)
+  }
+  function failed() {
+    breaker.failures++
+    if (breaker.open || breaker.failures < breakerThreshold) return
+    breaker.open = true
+    breaker.step = 0
+    breaker.probeAt = now() + breakerDelay()
+    o.log.error({ failures: breaker.failures }, 'eSputnik keeps failing; sending one probe call per backoff step until it answers')
+  }
+  /** eSputnik answered (2xx, or a 4xx that is the event's fault): it is up. */
+  function answered() {
+    breaker.failures = 0
+    if (!breaker.open) return
+    breaker.open = false
+    breaker.step = 0
+    // After this answer's own settlement is written, so no retry settled before it is missed.
+    breaker.retryAll = true
+    scheduleFlush()
+    o.log.info({}, 'eSputnik answers again; events waiting for a retry are due now')
+  }
 
   // Results of one tick go to the store in one transaction.
   function settle(s: Settlement) {
     pending.push(s)
+    scheduleFlush()
+  }
+  function scheduleFlush() {
     flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush)
   }
   async function flush() {
-    while (pending.length) {
+    while (pending.length || breaker.retryAll) {
       const list = pending
       pending = []
       try {
-        const { linked, released } = await o.store.settle(list)
-        o.metrics.links.inc({ source: 'subscribe' }, linked)
-        if (released) o.log.info({ released }, 'held events queued for replay after a subscribe')
+        if (list.length) {
+          const { linked, released } = await o.store.settle(list)
+          o.metrics.links.inc({ source: 'subscribe' }, linked)
+          if (released) o.log.info({ released }, 'held events queued for replay after a subscribe')
+        }
       } catch (err) {
         o.log.error({ err }, 'could not record upstream results; those events are sent again when their lease ends')
+      }
+      if (breaker.retryAll) {
+        breaker.retryAll = false
+        try {
+          const due = await o.store.retryNow(now())
+          if (due) o.log.info({ due }, 'events waiting for a retry made due after the outage')
+        } catch (err) {
+          o.log.error({ err }, 'could not make retries due; they go at their own times')
+        }
       }
     }
     flushing = undefined
@@ -146,6 +202,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
     try {
       const done = await call()
       observe('ok')
+      answered()
       succeed(job, done)
     } catch (caught) {
       const error = caught instanceof UpstreamError ? caught : new UpstreamError(String(caught), undefined, 'retry')
@@ -154,23 +211,59 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
         pause(error)
         settle({ id: job.id, outcome: 'release' })
       } else if (error.outcome == 'dead') {
+        answered()
         kill(job, `eSputnik answered ${error.status}: ${error.body}`, error.status, 'upstream')
-      } else retry(job, error)
+      } else {
+        failed()
+        retry(job, error)
+      }
+    }
+  }
+
+  /** The breaker is open and this is not its probe. */
+  const held = () => breaker.open && !breaker.probing
+  const settled = async () => {
+    while (inflight.size) await Promise.race(inflight)
+  }
+
+  async function probe(signal: AbortSignal) {
+    if (breaker.probeAt > now()) return waiter.rest(breaker.probeAt - now(), signal)
+    await settled()
+    if (!breaker.open) return
+    const jobs = await o.store.claim({ limit: 1, now: now(), leaseMs: o.leaseMs })
+    if (!jobs.length) return waiter.rest(o.idlePollMs, signal)
+    breaker.probing = true
+    try {
+      await dispatch(jobs, signal)
+      await settled()
+    } finally {
+      breaker.probing = false
+    }
+    if (breaker.open) {
+      breaker.step++
+      breaker.probeAt = now() + breakerDelay()
     }
   }
 
   async function dispatch(jobs: Job[], signal: AbortSignal) {
     for (let i = 0; i < jobs.length; i++) {
+      let done: (() => void) | undefined
       try {
         while (inflight.size >= o.concurrency) await Promise.race(inflight)
-        if (isPaused() || signal.aborted) throw new Error('not now')
-        await pacers[jobs[i]!.kind].take(signal)
-        if (isPaused()) throw new Error('paused')
+        if (isPaused() || signal.aborted || held()) throw new Error('not now')
+        done = await pacers[jobs[i]!.kind].take(signal)
+        if (isPaused() || held()) throw new Error('paused')
       } catch {
+        done?.()
         for (const job of jobs.slice(i)) settle({ id: job.id, outcome: 'release' })
         return
       }
-      const call = send(jobs[i]!).finally(() => inflight.delete(call))
+      // The pacer counts the call until it has ended: answer, error or timeout.
+      const ended = done
+      const call = send(jobs[i]!).finally(() => {
+        ended()
+        inflight.delete(call)
+      })
       inflight.add(call)
     }
   }
@@ -186,6 +279,10 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
           paused = 0
           o.metrics.paused.set(0)
           o.log.info({}, 'forwarding resumes after the auth pause')
+        }
+        if (breaker.open) {
+          await probe(signal)
+          continue
         }
         const jobs = await o.store.claim({ limit: claimLimit, now: now(), leaseMs: o.leaseMs })
         if (jobs.length) await dispatch(jobs, signal)

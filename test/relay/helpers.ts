@@ -79,7 +79,7 @@ export async function startTestRelay(
       ANONYMOUS_EVENTS: 'forward',
       ...options.env,
     },
-    config: { retryBaseMs: 20, retryMaxMs: 100, idlePollMs: 20, authPauseMs: 600, ...options.config },
+    config: { retryBaseMs: 20, retryMaxMs: 100, idlePollMs: 20, authPauseMs: 600, forwardStartDelayMs: 0, ...options.config },
     deps: options.deps,
     port: 0,
     host: '127.0.0.1',

@@ -118,6 +118,41 @@ describe('when eSputnik fails', () => {
     expect(spanMs).toBeGreaterThanOrEqual(((total - 1) * 1000) / rate - 50)
   }, 20_000)
 
+  it('stops hammering an eSputnik that keeps failing (one probe per backoff step), and drains everything once it answers', async () => {
+    const total = 60
+    const outageMs = 2000
+    const relay = await start({ config: { autoStart: false, retryBaseMs: 50, retryMaxMs: 2000 } })
+    for (let i = 0; i < total / 30; i++) {
+      const events = Array.from({ length: 30 }, () => wireEvent('pageViewed', {}))
+      expect((await relay.send(batchOf(`visitor-outage-${i}`, events))).status).toBe(202)
+    }
+    // Real HTTP to the sandbox, answering 500 until told otherwise.
+    await relay.faults({ status: 500, count: 1_000_000 })
+    relay.app.relay.forwarder.start()
+    await waitFor(async () => (await statuses(relay)).length >= 20, 'the first failures')
+    await new Promise((resolve) => setTimeout(resolve, outageMs)) // the outage goes on
+    const failed = (await statuses(relay)).filter((s) => s == 500).length
+    await relay.faults({})
+    const recoveredAt = performance.now()
+    const delivered = await waitFor(async () => {
+      const list = await relay.delivered()
+      return list.length >= total && list
+    }, 'the backlog after recovery', 8000)
+    const drainMs = performance.now() - recoveredAt
+
+    // Without the breaker each event retries on its own (backoff 50 ms → 2 s):
+    // about total × 6 = 360 failing calls in this outage. With it: the 20 that
+    // open it, the calls already in flight, then one probe per step.
+    expect(failed).toBeGreaterThanOrEqual(20)
+    expect(failed).toBeLessThan(total + 20)
+    // The next probe is at most one step (≤ 2 s) away, then everything is due at once.
+    expect(drainMs).toBeLessThan(3500)
+    // Nothing lost, nothing twice.
+    expect(new Set(delivered.map((r) => r.body as unknown).map((b) => JSON.stringify(b))).size).toBeLessThanOrEqual(total)
+    expect(delivered).toHaveLength(total)
+    expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 0, sent: total, dead: 0 })
+  }, 20_000)
+
   it('finishes the calls in flight when closed, and records them as sent', async () => {
     // eSputnik here is another relay's sandbox, so closing this relay cannot close it too.
     const upstream = await start()

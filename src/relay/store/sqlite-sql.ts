@@ -77,6 +77,10 @@ export function prepareStatements(db: Database) {
       `UPDATE jobs SET state = 'dead', lease_until = NULL, attempts = attempts + 1, last_error = @reason,
        last_status = @status, done_at = @at WHERE id = @id AND state = 'queued'`,
     ),
+    retryNow: db.prepare(
+      `UPDATE jobs SET next_attempt_at = @now
+       WHERE state = 'queued' AND attempts > 0 AND next_attempt_at > @now AND (lease_until IS NULL OR lease_until <= @now)`,
+    ),
     release: db.prepare(`UPDATE jobs SET lease_until = NULL WHERE id = ? AND state = 'queued'`),
     listDead: db.prepare<[number, number], JobRow & { last_error: string; last_status: number | null; done_at: number }>(
       `SELECT ${JOB_COLUMNS}, last_error, last_status, done_at

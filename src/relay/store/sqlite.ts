@@ -179,6 +179,7 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
         }),
       ),
     replayDeadLetters: async (ids, now) => replay(ids, now),
+    retryNow: async (now) => sql.retryNow.run({ now }).changes,
     linkVisitor: async (l) => link(l),
     getLink: async (visitor) => readLinks(visitor).at(-1)?.locators,
     listLinks: async (visitor) => readLinks(visitor),

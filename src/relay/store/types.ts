@@ -176,6 +176,12 @@ export interface Store {
   /** Ack (sent, maybe linking), fail (retry at a time), dead-letter or release claimed jobs, in one transaction. */
   settle(settlements: Settlement[]): Promise<SettleResult>
   listDeadLetters(options?: { limit?: number; offset?: number }): Promise<DeadLetter[]>
+  /**
+   * Makes every queued job that is waiting for a retry (attempts > 0, next
+   * attempt after `now`) due at `now`, e.g. once eSputnik answers again after
+   * an outage; returns how many. Leaves new, held, in-flight and replay-waiting jobs alone.
+   */
+  retryNow(now: number): Promise<number>
   /** Puts dead letters back in the queue; returns how many. */
   replayDeadLetters(ids: string[] | 'all', now: number): Promise<number>
   /**

@@ -104,6 +104,24 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(again).toMatchObject({ id: job!.id, attempts: 1 })
     })
 
+    it('makes every job waiting for a retry due now, and nothing else', async () => {
+      await store.insertEvents(batch('visitor-retry-now', 4))
+      await store.insertEvents(batch('visitor-retry-held', 1, { anonymous: 'hold' }))
+      const [a, b, c] = await store.claim({ limit: 3, now: T0, leaseMs: LEASE })
+      await store.settle([
+        { id: a!.id, outcome: 'retry', nextAttemptAt: T0 + 60_000, error: 'eSputnik answered 503', status: 503 },
+        { id: b!.id, outcome: 'retry', nextAttemptAt: T0 + 300_000, error: 'reset' },
+      ])
+      // c is in flight (leased); the fourth is new and due already; the held one stays held.
+      expect(await store.retryNow(T0 + 10)).toBe(2)
+      const due = await store.claim({ limit: 10, now: T0 + 10, leaseMs: LEASE })
+      expect(due.find((j) => j.id == c!.id)).toBeUndefined()
+      expect(due).toHaveLength(3) // a, b and the fourth, never-tried event
+      expect(due.filter((j) => j.attempts == 1).map((j) => j.id).sort()).toEqual([a!.id, b!.id].sort())
+      expect(await store.retryNow(T0 + 20)).toBe(0)
+      expect((await store.counts()).held).toBe(1)
+    })
+
     it('releases a job without counting an attempt', async () => {
       await store.insertEvents(batch('visitor-release', 1))
       const [job] = await store.claim({ limit: 1, now: T0, leaseMs: LEASE })
