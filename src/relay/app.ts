@@ -79,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // A hop count trusts the n nearest proxies (fastify's types lack the number form).
     trustProxy: typeof hops == 'number' ? (_address: string, i: number) => i < hops : hops,
   })
-  const store = deps.store ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous })
+  const store = deps.store ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous, owner: true })
   const metrics = createMetrics({ counts: () => store.counts(), now, defaults: true })
   const sandbox =
     !config.apiKey || config.sandboxControl

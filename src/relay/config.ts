@@ -51,8 +51,9 @@ export interface Config {
   sdkFile: string
   sandboxControl: boolean
   sandboxFaults: SandboxFaults
-  // Tuning that has no environment variable; tests shorten these.
+  /** Claimed jobs are hidden from other claims this long (or until settled). */
   leaseMs: number
+  // Tuning that has no environment variable; tests shorten these.
   idlePollMs: number
   purgeEveryMs: number
   purgeChunk: number
@@ -111,7 +112,7 @@ function fromValues(v: EnvValues): Config {
       latencyMs: v.SANDBOX_LATENCY_MS,
       resets: v.SANDBOX_RESET_COUNT,
     },
-    leaseMs: 60_000,
+    leaseMs: v.CLAIM_LEASE_MS,
     idlePollMs: 1_000,
     purgeEveryMs: 60_000,
     purgeChunk: 500,
@@ -147,6 +148,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const v = values as unknown as EnvValues
   if (problems.length == 0 && v.SANDBOX_FAIL_STATUS === undefined && env.SANDBOX_FAIL_COUNT?.trim()) {
     problems.push('SANDBOX_FAIL_COUNT: needs SANDBOX_FAIL_STATUS to say what to answer')
+  }
+  if (problems.length == 0 && v.CLAIM_LEASE_MS <= v.UPSTREAM_TIMEOUT_MS) {
+    problems.push('CLAIM_LEASE_MS: must be longer than UPSTREAM_TIMEOUT_MS, or an event whose call is still in flight is claimed and sent again')
   }
   if (problems.length) throw new ConfigError(problems)
   return fromValues(v)

@@ -109,6 +109,11 @@ export const ENV_SCHEMA = {
   UPSTREAM_RATE_PER_SEC: spec(int(1, 10_000), 300, 'Most Generate event calls in any 1 s window (eSputnik allows 350).'),
   UPSTREAM_CONCURRENCY: spec(int(1, 256), 16, 'Most calls to eSputnik in flight at once.'),
   UPSTREAM_TIMEOUT_MS: spec(int(100, 120_000), 10_000, 'Timeout of one call to eSputnik.'),
+  CLAIM_LEASE_MS: spec(
+    int(1000, 3_600_000),
+    60_000,
+    'How long an event being forwarded is hidden from other claims; must exceed `UPSTREAM_TIMEOUT_MS`. With SQLite a restarted relay takes over a killed one\'s events at once, whatever this is.',
+  ),
   RETRY_BASE_MS: spec(int(1, 3_600_000), 1000, 'First retry delay (full-jitter exponential backoff).'),
   RETRY_MAX_MS: spec(int(1, 86_400_000), 300_000, 'Longest retry delay.'),
   RETRY_FOR_HOURS: spec(int(1, 24 * 30), 72, 'Retryable failures become dead letters after this long.'),

@@ -129,6 +129,15 @@ describe('loadConfig', () => {
     expect(problems(env)).toEqual([line])
   })
 
+  it('reads the claim lease, which must outlast a call to eSputnik', () => {
+    expect(loadConfig({}).leaseMs).toBe(60_000)
+    expect(loadConfig({ CLAIM_LEASE_MS: '15000' }).leaseMs).toBe(15_000)
+    expect(problems({ CLAIM_LEASE_MS: '10000' })).toEqual([
+      'CLAIM_LEASE_MS: must be longer than UPSTREAM_TIMEOUT_MS, or an event whose call is still in flight is claimed and sent again',
+    ])
+    expect(problems({ CLAIM_LEASE_MS: '999' })).toEqual(['CLAIM_LEASE_MS: must be an integer from 1000 to 3600000 (got "999")'])
+  })
+
   it('reports every bad variable at once', () => {
     expect(problems({ PORT: 'x', LOG_LEVEL: 'y', ANONYMOUS_EVENTS: 'z' })).toHaveLength(3)
   })
