@@ -1,8 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
-import type { CheckpointerData, CheckpointResult } from './checkpointer.js'
 import type { WireEvent } from '../../wire/types.js'
 import type { Locators } from '../mapping.js'
 import { isSameLink, pickLink } from './links.js'
@@ -16,27 +14,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'NORMAL' | 'FULL'
   /**
    * This process is the relay that owns the file (the CLI, which may open it
-   * beside a running relay, is not). An owner clears at open the leases a
-   * killed predecessor left (only one relay uses a SQLite file, so no live
-   * process holds them), and checkpoints the WAL every `checkpointEveryMs`
-   * from a worker thread instead of inside whichever commit crosses
-   * SQLite's threshold.
+   * beside a running relay, is not): it clears at open the leases a killed
+   * predecessor left, since only one relay uses a SQLite file and so no live
+   * process holds them.
    */
   owner?: boolean
-  /** Default 1000. */
-  checkpointEveryMs?: number
-  /** The checkpointer worker's script; default the compiled `checkpointer.js` beside this file (tests pass a compiled copy). */
-  checkpointerScript?: URL
-}
-
-/** How the WAL is copied into the database: SQLite's own autocheckpoint (not an owner), the worker, or timers on the main thread if the worker failed. */
-export interface CheckpointerState {
-  mode: 'sqlite' | 'worker' | 'main-thread'
-  /** Checkpoints run so far, and the last one's result. */
-  runs: number
-  last?: CheckpointResult
-  /** Why the worker was given up, if it was. */
-  error?: string
 }
 
 function toJob(r: JobRow): Job {
@@ -71,75 +53,6 @@ export interface SqliteStore extends Store {
   readonly settings: { journalMode: string; synchronous: number }
   /** Leases cleared at open (an owner only). */
   readonly recoveredLeases: number
-  readonly checkpointer: Readonly<CheckpointerState>
-}
-
-/**
- * The compiled `checkpointer.js` next to this file (dist/relay/store). Under
- * tsx or vitest only `checkpointer.ts` exists, which Node 20 cannot load in a
- * worker: the caller then checkpoints on the main thread.
- */
-function spawnCheckpointer(data: CheckpointerData, script?: URL): Worker {
-  const js = script ?? new URL('./checkpointer.js', import.meta.url)
-  if (!existsSync(js)) throw new Error(`${js.pathname} not found (not compiled)`)
-  return new Worker(js, { workerData: data })
-}
-
-/**
- * Checkpoints the WAL every `everyMs` (the main connection has autocheckpoint
- * off): in a worker with its own connection, or, if the worker cannot start
- * or dies, on the main thread with a timer, so the WAL never grows unbounded.
- */
-function startCheckpointer(db: Database.Database, data: CheckpointerData, script?: URL) {
-  const state: CheckpointerState = { mode: 'worker', runs: 0 }
-  let worker: Worker | undefined
-  let timer: NodeJS.Timeout | undefined
-  let stopping = false
-  const onMainThread = (why: string) => {
-    if (stopping || timer) return
-    worker = undefined
-    state.mode = 'main-thread'
-    state.error = why
-    timer = setInterval(() => {
-      if (!db.open) return
-      try {
-        state.last = (db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]
-        state.runs++
-      } catch {
-        // Busy: the next tick tries again.
-      }
-    }, data.everyMs)
-    timer.unref()
-  }
-  try {
-    const w = spawnCheckpointer(data, script)
-    worker = w
-    w.unref()
-    w.on('message', (m: { type: string } & CheckpointResult) => {
-      if (m.type != 'checkpoint') return
-      state.runs++
-      state.last = { busy: m.busy, log: m.log, checkpointed: m.checkpointed }
-    })
-    w.on('error', (error) => onMainThread(error.message))
-    w.on('exit', (code) => onMainThread(`checkpointer exited with ${code}`))
-  } catch (error) {
-    onMainThread((error as Error).message)
-  }
-  return {
-    state,
-    async stop() {
-      stopping = true
-      if (timer) clearInterval(timer)
-      const w = worker
-      worker = undefined
-      if (!w) return
-      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()))
-      w.postMessage('stop')
-      const timeout = setTimeout(() => void w.terminate(), 2000)
-      await exited
-      clearTimeout(timeout)
-    },
-  }
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -151,21 +64,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
   db.pragma('busy_timeout = 5000')
   migrate(db)
   let recoveredLeases = 0
-  let checkpointer: ReturnType<typeof startCheckpointer> | undefined
   if (options.owner) {
     // No other process uses the file, so every lease is a dead predecessor's: its jobs are due now, not in a minute.
     recoveredLeases = db.prepare(`UPDATE jobs SET lease_until = NULL WHERE state = 'queued' AND lease_until IS NOT NULL`).run().changes
-    if (options.path != ':memory:') {
-      // Commits never checkpoint (a 20-50 ms stall every ~1,000 pages); the worker does, beside the writer.
-      db.pragma('wal_autocheckpoint = 0')
-      // After a burst the WAL file is cut back to this when it restarts.
-      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
-      checkpointer = startCheckpointer(db, {
-        path: options.path,
-        everyMs: options.checkpointEveryMs ?? 1000,
-        synchronous: options.synchronous == 'FULL' ? 'FULL' : 'NORMAL',
-      }, options.checkpointerScript)
-    }
   }
   const sql = prepareStatements(db)
   const readLinks = (visitor: string) => sql.links.all(visitor).map(toLink)
@@ -255,7 +156,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       synchronous: db.pragma('synchronous', { simple: true }) as number,
     },
     recoveredLeases,
-    checkpointer: checkpointer?.state ?? { mode: 'sqlite', runs: 0 },
     insertEvents: async (batch) => insertEvents(batch),
     insertSubscribe: async ({ request, receivedAt }) => {
       const { changes } = sql.insert.run({
@@ -312,8 +212,6 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       sql.heartbeat.run(String(now))
     },
     close: async () => {
-      // The worker's connection closes first, so the relay's, the last, checkpoints and removes the WAL.
-      await checkpointer?.stop()
       if (db.open) db.close()
     },
   }

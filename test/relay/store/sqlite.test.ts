@@ -1,28 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { MIGRATIONS } from '../../../src/relay/store/sqlite-schema.js'
 import { createSqliteStore } from '../../../src/relay/store/sqlite.js'
 import type { Store } from '../../../src/relay/store/types.js'
-import ts from 'typescript'
-import { tempDir, waitFor, wireEvent } from '../helpers.js'
+import { tempDir, wireEvent } from '../helpers.js'
 import { describeStoreContract } from './contract.js'
-
-/**
- * Node 20 cannot run the .ts source in a worker, so the test compiles it into
- * node_modules/.cache (where `better-sqlite3` still resolves), as tsc would into dist.
- */
-function compiledCheckpointer(): URL {
-  const source = readFileSync('src/relay/store/checkpointer.ts', 'utf8')
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } })
-  const dir = resolve('node_modules/.cache/esputnik-relay-test')
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, `checkpointer-${process.pid}.mjs`)
-  writeFileSync(file, outputText)
-  return pathToFileURL(file)
-}
 
 describeStoreContract('SQLite', async () => {
   const dir = tempDir()
@@ -127,54 +111,6 @@ describe('SQLite store', () => {
     expect(restarted.recoveredLeases).toBe(2)
     expect(await restarted.claim({ limit: 10, now: now + 2, leaseMs: 60_000 })).toMatchObject([{ attempts: 0 }, { attempts: 0 }])
     await restarted.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('as the owner, checkpoints the WAL from a worker so commits never do, and the WAL stays bounded', async () => {
-    const dir = tempDir()
-    const path = join(dir, 'wal.db')
-    const store = createSqliteStore({ path, owner: true, checkpointEveryMs: 50, checkpointerScript: compiledCheckpointer() })
-    const sizes: number[] = []
-    for (let round = 0; round < 10; round++) {
-      for (let i = 0; i < 20; i++) {
-        const events = Array.from({ length: 50 }, () => wireEvent('searchRequest', { search: 'mug'.repeat(50) }))
-        await store.insertEvents({ visitor: `visitor-${round}-${i}-xx`, events, receivedAt: 1, anonymous: 'forward' })
-      }
-      sizes.push(statSync(`${path}-wal`).size)
-      const runs = store.checkpointer.runs
-      await waitFor(() => store.checkpointer.runs > runs + 1 && store.checkpointer.last?.checkpointed == store.checkpointer.last?.log, 'a full checkpoint')
-    }
-    expect((await store.counts()).queued).toBe(10_000)
-    expect(store.checkpointer).toMatchObject({ mode: 'worker', last: { busy: 0 } })
-    // Ten rounds written; the WAL is reused after each checkpoint instead of growing with them (autocheckpoint is off).
-    const total = sizes.reduce((a, b) => a + b, 0)
-    expect(Math.max(...sizes)).toBeLessThan(total / 4)
-    await store.close()
-    // The worker's connection closed first, so the relay's checkpointed and removed the WAL.
-    expect(existsSync(`${path}-wal`)).toBe(false)
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('as the owner, checkpoints on the main thread if the worker cannot start', async () => {
-    const dir = tempDir()
-    const path = join(dir, 'fallback.db')
-    const store = createSqliteStore({ path, owner: true, checkpointEveryMs: 20, checkpointerScript: new URL('file:///nonexistent/checkpointer.js') })
-    await store.insertEvents({ visitor: 'visitor-fallback', events: [wireEvent('pageViewed', {})], receivedAt: 1, anonymous: 'forward' })
-    expect(store.checkpointer.mode).toBe('main-thread')
-    await waitFor(() => store.checkpointer.runs > 0, 'a checkpoint on the main thread')
-    await store.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
-
-  it('as the owner, turns autocheckpoint off and keeps the synchronous setting', async () => {
-    const dir = tempDir()
-    const store = createSqliteStore({ path: join(dir, 'owner.db'), owner: true, synchronous: 'FULL' })
-    expect(store.settings).toEqual({ journalMode: 'wal', synchronous: 2 })
-    const plain = createSqliteStore({ path: join(dir, 'plain.db') })
-    expect(plain.checkpointer.mode).toBe('sqlite')
-    await store.close()
-    await store.close()
-    await plain.close()
     rmSync(dir, { recursive: true, force: true })
   })
 })
