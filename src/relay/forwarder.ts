@@ -1,4 +1,6 @@
 import { prepareDelivery, jobType, type Delivered } from './deliver.js'
+import { createBreaker } from './breaker.js'
+import { createSettler } from './settler.js'
 import { UpstreamError } from './errors.js'
 import type { EsputnikClient } from './esputnik.js'
 import type { RelayMetrics } from './metrics.js'
@@ -67,13 +69,8 @@ export interface Forwarder {
 export function createForwarder(o: ForwarderOptions): Forwarder {
   const now = o.now ?? Date.now
   const random = o.random ?? Math.random
-  const pacers = {
-    event: createPacer({ ratePerSec: o.ratePerSec, guardMs: o.rateGuardMs, startDelayMs: o.startDelayMs }),
-    subscribe: createPacer({ ratePerSec: o.subscribeRatePerSec, guardMs: o.rateGuardMs, startDelayMs: o.startDelayMs }),
-  }
-  const breakerThreshold = o.breakerThreshold ?? 20
-  const breakerBaseMs = o.breakerBaseMs ?? o.retryBaseMs
-  const breakerMaxMs = o.breakerMaxMs ?? o.retryMaxMs
+  const pace = (ratePerSec: number) => createPacer({ ratePerSec, guardMs: o.rateGuardMs, startDelayMs: o.startDelayMs })
+  const pacers = { event: pace(o.ratePerSec), subscribe: pace(o.subscribeRatePerSec) }
   // Claim no more than can be sent within half a lease, so no lease expires while its job waits its turn.
   const claimLimit = Math.max(1, Math.min(o.claimBatch, Math.floor((o.ratePerSec * o.leaseMs) / 2000)))
   const inflight = new Set<Promise<void>>()
@@ -81,73 +78,20 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
   let stopper = new AbortController()
   let loop: Promise<void> | undefined
   let paused = 0
-  let pending: Settlement[] = []
-  let flushing: Promise<void> | undefined
-  /**
-   * The shared circuit breaker. After `breakerThreshold` retryable failures in
-   * a row, nothing is sent but one probe per backoff step; the first answer
-   * closes it and makes every event waiting for a retry due at once, so the
-   * backlog drains at the pace instead of each event waiting out its own backoff.
-   */
-  const breaker = { failures: 0, open: false, step: 0, probeAt: 0, probing: false, retryAll: false }
-
-  function breakerDelay() {
-    return random() * Math.min(breakerMaxMs, breakerBaseMs * 2 ** breaker.step)
-  }
-  function failed() {
-    breaker.failures++
-    if (breaker.open || breaker.failures < breakerThreshold) return
-    breaker.open = true
-    breaker.step = 0
-    breaker.probeAt = now() + breakerDelay()
-    o.log.error({ failures: breaker.failures }, 'eSputnik keeps failing; sending one probe call per backoff step until it answers')
-  }
-  /** eSputnik answered (2xx, or a 4xx that is the event's fault): it is up. */
+  const breaker = createBreaker({
+    threshold: o.breakerThreshold ?? 20,
+    baseMs: o.breakerBaseMs ?? o.retryBaseMs,
+    maxMs: o.breakerMaxMs ?? o.retryMaxMs,
+    now,
+    random,
+    onOpen: (failures) => o.log.error({ failures }, 'eSputnik keeps failing; one probe call per backoff step until it answers'),
+  })
+  const settler = createSettler({ store: o.store, metrics: o.metrics, log: o.log, now, written: () => waiter.wake() })
+  const settle = settler.settle
   function answered() {
-    breaker.failures = 0
-    if (!breaker.open) return
-    breaker.open = false
-    breaker.step = 0
-    // After this answer's own settlement is written, so no retry settled before it is missed.
-    breaker.retryAll = true
-    scheduleFlush()
+    if (!breaker.answered()) return
+    settler.retryAllAfterWrite()
     o.log.info({}, 'eSputnik answers again; events waiting for a retry are due now')
-  }
-
-  // Results of one tick go to the store in one transaction.
-  function settle(s: Settlement) {
-    pending.push(s)
-    scheduleFlush()
-  }
-  function scheduleFlush() {
-    flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(flush)
-  }
-  async function flush() {
-    while (pending.length || breaker.retryAll) {
-      const list = pending
-      pending = []
-      try {
-        if (list.length) {
-          const { linked, released } = await o.store.settle(list)
-          o.metrics.links.inc({ source: 'subscribe' }, linked)
-          if (released) o.log.info({ released }, 'held events queued for replay after a subscribe')
-        }
-      } catch (err) {
-        o.log.error({ err }, 'could not record upstream results; those events are sent again when their lease ends')
-      }
-      if (breaker.retryAll) {
-        breaker.retryAll = false
-        try {
-          const due = await o.store.retryNow(now())
-          if (due) o.log.info({ due }, 'events waiting for a retry made due after the outage')
-        } catch (err) {
-          o.log.error({ err }, 'could not make retries due; they go at their own times')
-        }
-      }
-    }
-    flushing = undefined
-    // A settled job may free the next of a visitor's replay, or a link may have queued its history.
-    waiter.wake()
   }
 
   const isPaused = () => paused > now()
@@ -214,35 +158,27 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
         answered()
         kill(job, `eSputnik answered ${error.status}: ${error.body}`, error.status, 'upstream')
       } else {
-        failed()
+        breaker.failed()
         retry(job, error)
       }
     }
   }
 
-  /** The breaker is open and this is not its probe. */
-  const held = () => breaker.open && !breaker.probing
   const settled = async () => {
     while (inflight.size) await Promise.race(inflight)
   }
 
+  /** While the breaker is open: when its step is due, one event goes as the probe. */
   async function probe(signal: AbortSignal) {
-    if (breaker.probeAt > now()) return waiter.rest(breaker.probeAt - now(), signal)
+    if (breaker.waitMs()) return waiter.rest(breaker.waitMs(), signal)
     await settled()
-    if (!breaker.open) return
+    if (!breaker.isOpen) return
     const jobs = await o.store.claim({ limit: 1, now: now(), leaseMs: o.leaseMs })
     if (!jobs.length) return waiter.rest(o.idlePollMs, signal)
-    breaker.probing = true
-    try {
+    await breaker.probe(async () => {
       await dispatch(jobs, signal)
       await settled()
-    } finally {
-      breaker.probing = false
-    }
-    if (breaker.open) {
-      breaker.step++
-      breaker.probeAt = now() + breakerDelay()
-    }
+    })
   }
 
   async function dispatch(jobs: Job[], signal: AbortSignal) {
@@ -250,9 +186,9 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       let done: (() => void) | undefined
       try {
         while (inflight.size >= o.concurrency) await Promise.race(inflight)
-        if (isPaused() || signal.aborted || held()) throw new Error('not now')
+        if (isPaused() || signal.aborted || breaker.holds()) throw new Error('not now')
         done = await pacers[jobs[i]!.kind].take(signal)
-        if (isPaused() || held()) throw new Error('paused')
+        if (isPaused() || breaker.holds()) throw new Error('paused')
       } catch {
         done?.()
         for (const job of jobs.slice(i)) settle({ id: job.id, outcome: 'release' })
@@ -280,7 +216,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
           o.metrics.paused.set(0)
           o.log.info({}, 'forwarding resumes after the auth pause')
         }
-        if (breaker.open) {
+        if (breaker.isOpen) {
           await probe(signal)
           continue
         }
@@ -306,8 +242,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
       await loop
       loop = undefined
       await Promise.all(inflight)
-      if (pending.length) flushing ??= flush()
-      await flushing
+      await settler.drain()
     },
     wake: () => waiter.wake(),
     pausedUntil: () => (isPaused() ? paused : undefined),
