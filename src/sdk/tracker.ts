@@ -12,7 +12,7 @@ import { randomId } from './uuid.js'
 export type SubscribeInput = Omit<SubscribeRequest, 'v' | 'id' | 'visitor' | 'ts'>
 export type IdentifyInput = Omit<IdentifyRequest, 'v' | 'id' | 'visitor' | 'ts'>
 
-/** Each call returns the id of what it queued ('' when consent is denied). */
+/** Each call returns the id of what it queued ('' when consent is denied or the call failed). */
 export type Tracker = { readonly [T in EventType]: (input: HelperInputs[T]) => string } & {
   pageViewed(input?: HelperInputs['pageViewed']): string
   /** Sends a Subscribe contact through the relay, which then joins this visitor's history to the contact. */
@@ -112,6 +112,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
       return body.id
     } catch (error) {
       report(k, error + '')
+      return ''
     }
   }
 

@@ -300,10 +300,11 @@ describe('never throwing into the page', () => {
     const tracker = track()
     const loop: Record<string, unknown> = {}
     loop.self = loop
-    tracker.productViewed({ productId: 'a', price: 1, properties: loop } as never)
-    tracker.productViewed({ productId: 'b', price: 1 })
+    expect(tracker.productViewed({ productId: 'a', price: 1, properties: loop } as never)).toBe('')
+    const next = tracker.productViewed({ productId: 'b', price: 1 })
     await waitFor(() => errors.length == 1)
     expect(errors[0]!.method).toBe('e')
+    await waitFor(() => relay.events().some((e) => e.id == next))
   })
 })
 
