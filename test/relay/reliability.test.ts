@@ -45,6 +45,8 @@ describe('when eSputnik fails', () => {
     expect(await store.replayDeadLetters('all', Date.now())).toBe(1)
     forwarder.wake()
     await waitFor(async () => (await relay.delivered()).length == 1, 'the replayed delivery')
+    // eSputnik has it; the relay records the send just after its answer.
+    await waitFor(async () => (await store.counts()).sent == 1, 'the send to be recorded')
     expect(await store.counts()).toMatchObject({ dead: 0, sent: 1 })
   })
 
@@ -150,6 +152,8 @@ describe('when eSputnik fails', () => {
     // Nothing lost, nothing twice.
     expect(new Set(delivered.map((r) => r.body as unknown).map((b) => JSON.stringify(b))).size).toBeLessThanOrEqual(total)
     expect(delivered).toHaveLength(total)
+    // The last answers reach eSputnik's side a moment before the relay records them.
+    await waitFor(async () => (await relay.app.relay.store.counts()).queued == 0, 'the last sends to be recorded')
     expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 0, sent: total, dead: 0 })
   }, 20_000)
 
