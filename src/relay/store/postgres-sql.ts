@@ -1,0 +1,138 @@
+import type { Locators } from '../mapping.js'
+import type { Job, JobKind, Link } from './types.js'
+
+/**
+ * The statements of the PostgreSQL store, the same steps as sqlite-sql.ts.
+ * Every bigint comes back as a number (the pool parses int8), every time is
+ * ms since the epoch. Payloads and locators are JSON in text columns, not
+ * jsonb: jsonb refuses a `\u0000` that JSON.stringify may write, and the
+ * relay never queries inside them.
+ */
+
+export interface JobRow {
+  seq: number
+  id: string
+  kind: JobKind
+  visitor: string
+  payload: string
+  locators: string | null
+  replay: boolean
+  attempts: number
+  received_at: number
+  queued_at: number
+  next_attempt_at: number
+}
+
+export interface LinkRow {
+  visitor: string
+  since: number
+  locators: string
+  linked_at: number
+}
+
+export interface DeadRow extends JobRow {
+  last_error: string
+  last_status: number | null
+  done_at: number
+}
+
+const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
+
+export function toJob(r: JobRow): Job {
+  const base = {
+    seq: r.seq,
+    id: r.id,
+    visitor: r.visitor,
+    locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
+    replay: r.replay,
+    attempts: r.attempts,
+    receivedAt: r.received_at,
+    queuedAt: r.queued_at,
+  }
+  const payload = JSON.parse(r.payload)
+  return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
+}
+
+export const toLink = (r: LinkRow): Link => ({
+  visitor: r.visitor,
+  since: r.since,
+  locators: JSON.parse(r.locators) as Locators,
+  linkedAt: r.linked_at,
+})
+
+export const SQL = {
+  /**
+   * Serialises the writers of these visitors (insert, link, settling a
+   * replay job) across every node, in the order given: callers sort the keys,
+   * so two transactions never wait on each other in a cycle.
+   */
+  lockVisitors: 'SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k',
+  links: 'SELECT visitor, since, locators, linked_at FROM visitor_links WHERE visitor = $1 ORDER BY since, seq',
+  insertLink: 'INSERT INTO visitor_links (visitor, since, locators, linked_at) VALUES ($1, $2, $3, $4)',
+  /** A whole batch in one statement; RETURNING names the ids that were new. Rows go in batch order, so seq follows it. */
+  insertEvents: `INSERT INTO jobs (id, kind, visitor, state, payload, locators, replay, received_at, queued_at, next_attempt_at, occurred_at)
+    SELECT id, 'event', $1, state, payload, locators, replay, $2, queued_at, due, ts
+    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::bigint[])
+      WITH ORDINALITY AS t (id, state, payload, locators, replay, queued_at, due, ts, n)
+    ORDER BY n
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id`,
+  insertSubscribe: `INSERT INTO jobs (id, kind, visitor, state, payload, received_at, queued_at, next_attempt_at, occurred_at)
+    VALUES ($1, 'subscribe', $2, 'queued', $3, $4, $4, $4, $5)
+    ON CONFLICT (id) DO NOTHING`,
+  countHeld: `SELECT count(*) AS n FROM jobs WHERE visitor = $1 AND state = 'held'`,
+  dropHeld: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'held' ORDER BY occurred_at, seq LIMIT $2)`,
+  /**
+   * The queue pattern: a node locks the due rows it takes and skips the ones
+   * another node is taking, then leases them in the same statement. A row
+   * another node leased since this statement's snapshot is re-checked against
+   * the WHERE (READ COMMITTED), so it is not taken twice. Only a visitor's
+   * replay head is ever due (see promote), so this needs no replay check.
+   */
+  claim: `WITH due AS (
+      SELECT seq FROM jobs
+      WHERE state = 'queued' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+      ORDER BY next_attempt_at, seq LIMIT $2
+      FOR UPDATE SKIP LOCKED)
+    UPDATE jobs SET lease_until = $3 FROM due WHERE jobs.seq = due.seq
+    RETURNING ${JOB_COLUMNS.split(', ').map((c) => `jobs.${c}`).join(', ')}`,
+  /**
+   * Makes a visitor's earliest replay job due unless one is due already (in
+   * flight or waiting for a retry). Run only under the visitor's lock, after
+   * queueing replay jobs and after settling one as sent or dead: so at most
+   * one of a visitor's replay jobs is ever due, on every node.
+   */
+  promote: `UPDATE jobs SET next_attempt_at = $2
+    WHERE seq = (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay ORDER BY occurred_at, seq LIMIT 1)
+      AND next_attempt_at IS NULL
+      AND NOT EXISTS (SELECT 1 FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay AND next_attempt_at IS NOT NULL)`,
+  jobsOf: 'SELECT id, visitor, replay FROM jobs WHERE id = ANY($1::text[])',
+  sent: `UPDATE jobs SET state = 'sent', payload = NULL, locators = NULL, lease_until = NULL, done_at = $2
+    WHERE id = $1 AND state = 'queued'`,
+  retry: `UPDATE jobs SET next_attempt_at = $2, lease_until = NULL, attempts = attempts + 1, last_error = $3, last_status = $4
+    WHERE id = $1 AND state = 'queued'`,
+  dead: `UPDATE jobs SET state = 'dead', lease_until = NULL, attempts = attempts + 1, last_error = $3, last_status = $4, done_at = $2
+    WHERE id = $1 AND state = 'queued'`,
+  release: `UPDATE jobs SET lease_until = NULL WHERE id = $1 AND state = 'queued'`,
+  /** Skips rows another transaction holds (a claim or a settle of that very row) rather than wait on them, so two nodes' calls cannot deadlock. */
+  retryNow: `UPDATE jobs SET next_attempt_at = $1 WHERE seq IN (
+      SELECT seq FROM jobs WHERE state = 'queued' AND attempts > 0 AND next_attempt_at > $1 AND (lease_until IS NULL OR lease_until <= $1)
+      FOR UPDATE SKIP LOCKED)`,
+  listDead: `SELECT ${JOB_COLUMNS}, last_error, last_status, done_at
+    FROM jobs WHERE state = 'dead' ORDER BY done_at DESC, seq DESC LIMIT $1 OFFSET $2`,
+  /** $1 NULL: every dead letter. */
+  replayDead: `UPDATE jobs SET state = 'queued', attempts = 0, queued_at = $2, next_attempt_at = $2,
+    lease_until = NULL, last_error = NULL, last_status = NULL, done_at = NULL
+    WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
+  releaseHeld: `UPDATE jobs SET state = 'queued', locators = $2, replay = true, queued_at = $4, next_attempt_at = NULL
+    WHERE visitor = $1 AND state = 'held' AND received_at >= $3`,
+  counts: `SELECT 'held' AS state, count(*) AS n FROM jobs WHERE state = 'held'
+    UNION ALL SELECT 'queued', count(*) FROM jobs WHERE state = 'queued'
+    UNION ALL SELECT 'sent', count(*) FROM jobs WHERE state = 'sent'
+    UNION ALL SELECT 'dead', count(*) FROM jobs WHERE state = 'dead'`,
+  oldest: `SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`,
+  /** Two nodes purging at once take different chunks instead of queueing on the same rows. */
+  purgeSent: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'sent' AND received_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  purgeHeld: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'held' AND received_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  heartbeat: `INSERT INTO meta (k, v) VALUES ('heartbeat', $1) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
+} as const
