@@ -13,12 +13,12 @@ import { ingestRoutes } from './routes/ingest.js'
 import { sdkRoute } from './routes/sdk.js'
 import { createSandbox, type Sandbox } from './sandbox/index.js'
 import { createPurger, type Purger } from './store/purger.js'
-import { createSqliteStore } from './store/sqlite.js'
+import { openStore } from './store/open.js'
 import type { Store } from './store/types.js'
 
 /** The impure parts, injectable so tests need no global mocks. */
 export interface AppDeps {
-  /** Default: SQLite at `config.sqlitePath`, closed with the app. An injected store is left open. */
+  /** Default: PostgreSQL at `config.databaseUrl` if set, else SQLite at `config.sqlitePath`; closed with the app. An injected store is left open. */
   store?: Store
   fetch?: typeof fetch
   now?: () => number
@@ -79,7 +79,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // A hop count trusts the n nearest proxies (fastify's types lack the number form).
     trustProxy: typeof hops == 'number' ? (_address: string, i: number) => i < hops : hops,
   })
-  const store = deps.store ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous, owner: true })
+  const store =
+    deps.store ??
+    (await openStore(config, {
+      owner: true,
+      onError: (err) => app.log.error({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
+    }))
   const metrics = createMetrics({ counts: () => store.counts(), now, defaults: true })
   const sandbox =
     !config.apiKey || config.sandboxControl

@@ -4,7 +4,7 @@ import { loadConfig } from './config.js'
 import { describeEnv } from './env-schema.js'
 import { ConfigError } from './errors.js'
 import { serve } from './server.js'
-import { createSqliteStore } from './store/sqlite.js'
+import { openStore } from './store/open.js'
 import type { DeadLetter, Store } from './store/types.js'
 
 export const USAGE = `Usage: esputnik-relay [command]
@@ -16,14 +16,15 @@ export const USAGE = `Usage: esputnik-relay [command]
   env                               print the environment variables as a Markdown table
   help                              this text
 
-The store is the one SQLITE_PATH names (default data/relay.db).`
+The store is the one the relay uses: PostgreSQL at DATABASE_URL when it is set,
+else the SQLite file at SQLITE_PATH (default data/relay.db).`
 
 export interface CliIo {
   env: Record<string, string | undefined>
   out: (line: string) => void
   err: (line: string) => void
-  /** Default: the SQLite store of the environment's SQLITE_PATH. */
-  openStore?: () => Store
+  /** Default: the store of the environment, PostgreSQL at DATABASE_URL or SQLite at SQLITE_PATH. */
+  openStore?: () => Store | Promise<Store>
   now?: () => number
 }
 
@@ -73,11 +74,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 0
       case 'dead-letters': {
         const config = loadConfig(io.env)
-        if (!io.openStore && !existsSync(config.sqlitePath)) {
-          io.err(`esputnik-relay: no relay store at ${config.sqlitePath}; set SQLITE_PATH to the relay's database`)
+        if (!io.openStore && !config.databaseUrl && !existsSync(config.sqlitePath)) {
+          io.err(`esputnik-relay: no relay store at ${config.sqlitePath}; set SQLITE_PATH (or DATABASE_URL) to the relay's database`)
           return 1
         }
-        const store = io.openStore?.() ?? createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous })
+        const store = await (io.openStore?.() ?? openStore(config))
         try {
           return await deadLetters(rest, io, store)
         } finally {

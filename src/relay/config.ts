@@ -24,6 +24,8 @@ export interface Config {
   allowedOrigins: string[]
   trustProxy: boolean | number | string[]
   ingestRatePerMinute: number
+  /** Set: the PostgreSQL store, shared by every node given the same URL; unset: SQLite at `sqlitePath`. */
+  databaseUrl: string | undefined
   sqlitePath: string
   sqliteSynchronous: 'NORMAL' | 'FULL'
   anonymousEvents: 'hold' | 'forward'
@@ -83,6 +85,7 @@ function fromValues(v: EnvValues): Config {
     allowedOrigins: v.ALLOWED_ORIGINS,
     trustProxy: v.TRUST_PROXY,
     ingestRatePerMinute: v.INGEST_RATE_PER_MINUTE,
+    databaseUrl: v.DATABASE_URL,
     sqlitePath: v.SQLITE_PATH,
     sqliteSynchronous: v.SQLITE_SYNCHRONOUS,
     anonymousEvents: v.ANONYMOUS_EVENTS,

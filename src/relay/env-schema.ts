@@ -77,6 +77,18 @@ function trustProxy(raw: string): boolean | number | string[] {
   return list
 }
 
+/** A libpq-style URL; its password stays out of every message (the spec is secret). */
+function postgresUrl(raw: string): string {
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new Error('is not a URL; expected postgres://user:password@host:5432/database')
+  }
+  if (!/^postgres(ql)?:$/.test(url.protocol)) throw new Error('must start with postgres:// or postgresql://')
+  return raw
+}
+
 const status = (raw: string) => {
   const n = int(100, 599)(raw)
   if (n < 400) throw new Error('must be an HTTP error status such as 500, 429 or 401')
@@ -103,16 +115,22 @@ export const ENV_SCHEMA = {
   ALLOWED_ORIGINS: spec(origins, [] as string[], 'Comma-separated site origins that may call `/v1/e`, `/v1/subscribe` and `/v1/identify` with CORS (exact match, no `*`).'),
   TRUST_PROXY: spec(trustProxy, false as boolean | number | string[], 'Behind a proxy: `true`, a hop count or proxy IPs, so per-IP limits see the visitor.'),
   INGEST_RATE_PER_MINUTE: spec(int(1, 1_000_000), 1200, 'Batches (and, separately, identify calls) one IP may post per minute before 429.'),
-  SQLITE_PATH: spec(text, 'data/relay.db', 'SQLite database file (created with its folder).'),
+  DATABASE_URL: spec<string | undefined>(
+    postgresUrl,
+    undefined,
+    'PostgreSQL URL (`postgres://user:password@host:5432/relay`). Set: the queue lives there and several relay nodes may share it; unset: SQLite at `SQLITE_PATH`.',
+    true,
+  ),
+  SQLITE_PATH: spec(text, 'data/relay.db', 'SQLite database file (created with its folder), when `DATABASE_URL` is unset.'),
   SQLITE_SYNCHRONOUS: spec(oneOf('NORMAL', 'FULL'), 'NORMAL' as 'NORMAL' | 'FULL', '`NORMAL` (WAL, survives a crash of the process) or `FULL` (also survives power loss).'),
   ANONYMOUS_EVENTS: spec(oneOf('hold', 'forward'), 'hold' as 'hold' | 'forward', '`hold` events of unknown visitors until they are linked to a contact, or `forward` them at once with the visitor id as keyValue.'),
-  UPSTREAM_RATE_PER_SEC: spec(int(1, 10_000), 300, 'Most Generate event calls in any 1 s window (eSputnik allows 350).'),
-  UPSTREAM_CONCURRENCY: spec(int(1, 256), 16, 'Most calls to eSputnik in flight at once.'),
+  UPSTREAM_RATE_PER_SEC: spec(int(1, 10_000), 300, 'Most Generate event calls in any 1 s window, per relay process (eSputnik allows 350 per account: divide it among nodes sharing `DATABASE_URL`).'),
+  UPSTREAM_CONCURRENCY: spec(int(1, 256), 16, 'Most calls to eSputnik in flight at once, per relay process.'),
   UPSTREAM_TIMEOUT_MS: spec(int(100, 120_000), 10_000, 'Timeout of one call to eSputnik.'),
   CLAIM_LEASE_MS: spec(
     int(1000, 3_600_000),
     60_000,
-    'How long an event being forwarded is hidden from other claims; must exceed `UPSTREAM_TIMEOUT_MS`. With SQLite a restarted relay takes over a killed one\'s events at once, whatever this is.',
+    'How long an event being forwarded is hidden from other claims; must exceed `UPSTREAM_TIMEOUT_MS`. With SQLite a restarted relay takes over a killed one\'s events at once, whatever this is; with PostgreSQL any node takes them over when their lease ends.',
   ),
   RETRY_BASE_MS: spec(int(1, 3_600_000), 1000, 'First retry delay (full-jitter exponential backoff).'),
   RETRY_MAX_MS: spec(int(1, 86_400_000), 300_000, 'Longest retry delay.'),
@@ -127,7 +145,7 @@ export const ENV_SCHEMA = {
   SERVER_TOKEN: spec<string | undefined>(secret, undefined, 'Bearer token of `POST /v1/server/identify`, the site\'s backend call. Unset: that route does not exist.', true),
   SUBSCRIBE_RATE_PER_MINUTE: spec(int(1, 1_000_000), 30, 'Subscribe calls one IP may post per minute before 429 (identify, as cheap as a beacon, shares `INGEST_RATE_PER_MINUTE`).'),
   SUBSCRIBE_RATE_PER_VISITOR: spec(int(1, 1_000_000), 10, 'Subscribe calls one visitor id may post per minute before 429 (identify: 60).'),
-  UPSTREAM_SUBSCRIBE_RATE_PER_SEC: spec(int(1, 200), 100, 'Most Subscribe contact calls in any 1 s window (eSputnik allows 200), paced apart from events.'),
+  UPSTREAM_SUBSCRIBE_RATE_PER_SEC: spec(int(1, 200), 100, 'Most Subscribe contact calls in any 1 s window, per relay process (eSputnik allows 200), paced apart from events.'),
   LOG_LEVEL: spec(oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'info' as 'info', 'pino log level. Emails and phones are masked.'),
   SDK_FILE: spec<string | undefined>(text, undefined, 'File served at `/sdk.js`. Default `dist/esputnik-tracker.min.js` of this package.'),
   SANDBOX_CONTROL: spec(flag, false, 'Enable `POST /sandbox/faults` and `DELETE /sandbox/requests`, and mount the sandbox even with a key (tests only).'),

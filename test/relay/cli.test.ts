@@ -2,8 +2,10 @@ import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/relay/cli.js'
+import { createPostgresStore } from '../../src/relay/store/postgres.js'
 import { createSqliteStore } from '../../src/relay/store/sqlite.js'
 import { tempDir, wireEvent } from './helpers.js'
+import { createTestDatabase, queryDatabase, type TestDatabase } from './postgres.js'
 
 describe('esputnik-relay CLI', () => {
   let dir: string
@@ -68,5 +70,28 @@ describe('esputnik-relay CLI', () => {
     expect(out[0]).toMatch(/^\| variable \| default \| meaning \|/)
     expect(await cli('help')).toBe(0)
     expect(out[1]).toMatch(/dead-letters list/)
+  })
+})
+
+describe('esputnik-relay CLI on PostgreSQL (DATABASE_URL)', () => {
+  let db: TestDatabase
+  beforeEach(async () => {
+    db = await createTestDatabase()
+    const store = await createPostgresStore({ connectionString: db.url, poolSize: 1 })
+    await store.insertEvents({ visitor: 'visitor-cli-pg', events: [wireEvent('pageViewed', {}, { id: 'dead-event-pg-1' })], receivedAt: 1, anonymous: 'forward' })
+    const [job] = await store.claim({ limit: 1, now: 1, leaseMs: 1000 })
+    await store.settle([{ id: job!.id, outcome: 'dead', at: 10, reason: 'eSputnik answered 400: bad', status: 400 }])
+    await store.close()
+  })
+  afterEach(() => db.drop())
+
+  it('lists and replays the dead letters of the database DATABASE_URL names, with no SQLite file around', async () => {
+    const out: string[] = []
+    const io = { env: { DATABASE_URL: db.url, SQLITE_PATH: '/nonexistent/relay.db' }, out: (l: string) => out.push(l), err: (l: string) => out.push(l) }
+    expect(await runCli(['dead-letters', 'list', '--json'], io)).toBe(0)
+    expect(JSON.parse(out[0]!)).toMatchObject([{ id: 'dead-event-pg-1', status: 400, type: 'pageViewed' }])
+    expect(await runCli(['dead-letters', 'replay', '--all'], io)).toBe(0)
+    expect(out.at(-1)).toBe('1 dead letter queued again.')
+    expect(await queryDatabase(db.url, `SELECT state FROM jobs WHERE id = 'dead-event-pg-1'`)).toEqual([{ state: 'queued' }])
   })
 })

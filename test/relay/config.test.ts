@@ -129,6 +129,14 @@ describe('loadConfig', () => {
     expect(problems(env)).toEqual([line])
   })
 
+  it('uses PostgreSQL when DATABASE_URL is set, and never echoes that URL (it holds a password) in an error', () => {
+    expect(loadConfig({}).databaseUrl).toBeUndefined()
+    expect(loadConfig({ DATABASE_URL: 'postgres://relay:pw@db.internal:5432/relay' }).databaseUrl).toBe('postgres://relay:pw@db.internal:5432/relay')
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/relay?sslmode=require' }).databaseUrl).toBe('postgresql://db.internal/relay?sslmode=require')
+    expect(problems({ DATABASE_URL: 'mysql://relay:hunter2@db/relay' })).toEqual(['DATABASE_URL: must start with postgres:// or postgresql://'])
+    expect(problems({ DATABASE_URL: 'hunter2 at db' })).toEqual(['DATABASE_URL: is not a URL; expected postgres://user:password@host:5432/database'])
+  })
+
   it('reads the claim lease, which must outlast a call to eSputnik', () => {
     expect(loadConfig({}).leaseMs).toBe(60_000)
     expect(loadConfig({ CLAIM_LEASE_MS: '15000' }).leaseMs).toBe(15_000)
