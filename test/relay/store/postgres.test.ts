@@ -119,9 +119,10 @@ describe('PostgreSQL store', () => {
       const events = Array.from({ length: 10 }, (_, i) => search(`plain-${v}-${i}`, T0))
       await a.insertEvents({ visitor: `visitor-plain-${v}`, events, receivedAt: T0, anonymous: 'forward' })
     }
-    await Promise.all([...replayed.keys()].map((visitor, i) =>
+    const linking = [...replayed.keys()].map((visitor, i) =>
       (i % 2 ? a : b).linkVisitor({ visitor, locators: { email: 'buyer@example.com' }, since: T0, heldAfter: 0, at: T0 }),
-    ))
+    )
+    await Promise.all(linking)
     const total = 12 * 8 + 120
 
     const leased = new Set<string>()
