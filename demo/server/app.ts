@@ -20,6 +20,9 @@ export function demoRelayEnv(env: Record<string, string | undefined>, secret: st
   return {
     LOG_LEVEL: 'warn',
     SQLITE_PATH: 'data/demo.db',
+    // The shop and the relay share an origin, as in production behind a proxy:
+    // the relay keeps the SDK's cookie alive past Safari's 7-day cap.
+    VISITOR_COOKIE: 'sc',
     // The relay's own default is relative to dist/relay, not to this copy of it.
     SDK_FILE: fromRoot('dist/esputnik-tracker.min.js'),
     ...env,

@@ -75,3 +75,30 @@ test('with cookies blocked the shop still tracks, keeping the visitor in localSt
   })
   expect(withType(events, 'productCategoryViewed').map((e) => e.named.category)).toEqual([{ productCategoryId: 'mugs' }, { productCategoryId: 'mugs' }])
 })
+
+test('in a browser that caps script cookies at 7 days, as Safari does, the relay on the shop’s origin keeps the visitor cookie for 400 days', async ({ page, context }) => {
+  // Safari's ITP, as a script sees it: a cookie written by document.cookie lives 7 days at most.
+  await context.addInitScript(() => {
+    const native = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie')!
+    Object.defineProperty(Document.prototype, 'cookie', {
+      configurable: true,
+      get() {
+        return native.get!.call(this)
+      },
+      set(value: string) {
+        native.set!.call(this, `${value.replace(/;\s*expires=[^;]*/i, '')}; max-age=604800`)
+      },
+    })
+  })
+  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/e') && r.status() == 202)
+  await page.goto('/')
+  const visitor = await visitorId(page)
+  expect(await (await answered).headerValue('set-cookie')).toContain(`sc=${visitor}`)
+  const days = async () => {
+    const cookie = (await context.cookies()).find((c) => c.name == 'sc')
+    return cookie?.value == visitor ? Math.round((cookie.expires * 1000 - Date.now()) / 86_400_000) : -1
+  }
+  await expect.poll(days, { message: 'the cookie’s lifetime once the relay has answered' }).toBe(400)
+  await page.reload()
+  expect(await visitorId(page), 'the same visitor after a reload').toBe(visitor)
+})

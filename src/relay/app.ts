@@ -156,6 +156,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     subscribeRatePerVisitor: config.subscribeRatePerVisitor,
     identifySecret: config.identifySecret,
     identifyTrust: config.identifyTrust,
+    visitorCookie: config.visitorCookie,
     now,
     onQueued,
   })

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from './errors.js'
 import { ENV_SCHEMA, type EnvValues } from './env-schema.js'
+import type { VisitorCookieOptions } from './visitor-cookie.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
@@ -46,6 +47,8 @@ export interface Config {
   identifyTrust: 'signed' | 'unsigned'
   /** Undefined: no `/v1/server/identify` route. */
   serverToken: string | undefined
+  /** Undefined: the relay sets no cookie. */
+  visitorCookie: VisitorCookieOptions | undefined
   subscribeRatePerMinute: number
   subscribeRatePerVisitor: number
   upstreamSubscribeRatePerSec: number
@@ -103,6 +106,7 @@ function fromValues(v: EnvValues): Config {
     identifySecret: v.IDENTIFY_SECRET,
     identifyTrust: v.IDENTIFY_TRUST,
     serverToken: v.SERVER_TOKEN,
+    visitorCookie: v.VISITOR_COOKIE ? { name: v.VISITOR_COOKIE, domain: v.VISITOR_COOKIE_DOMAIN } : undefined,
     subscribeRatePerMinute: v.SUBSCRIBE_RATE_PER_MINUTE,
     subscribeRatePerVisitor: v.SUBSCRIBE_RATE_PER_VISITOR,
     upstreamSubscribeRatePerSec: v.UPSTREAM_SUBSCRIBE_RATE_PER_SEC,

@@ -89,6 +89,12 @@ function postgresUrl(raw: string): string {
   return raw
 }
 
+/** RFC 6265's cookie-name token, so it cannot smuggle attributes into Set-Cookie. */
+function cookieName(raw: string): string {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(raw)) throw new Error('must be a cookie name such as sc (letters, digits and !#$%&\'*+-.^_`|~)')
+  return raw
+}
+
 const status = (raw: string) => {
   const n = int(100, 599)(raw)
   if (n < 400) throw new Error('must be an HTTP error status such as 500, 429 or 401')
@@ -143,6 +149,12 @@ export const ENV_SCHEMA = {
   IDENTIFY_SECRET: spec<string | undefined>(secret, undefined, 'Key of the HMAC-SHA256 a browser identify must carry, computed by the site\'s backend. Unset: browser identify is refused (401).', true),
   IDENTIFY_TRUST: spec(oneOf('signed', 'unsigned'), 'signed' as 'signed' | 'unsigned', '`unsigned` accepts browser identify without a signature: development only, anyone could then join their history to any contact (a warning is logged at boot).'),
   SERVER_TOKEN: spec<string | undefined>(secret, undefined, 'Bearer token of `POST /v1/server/identify`, the site\'s backend call. Unset: that route does not exist.', true),
+  VISITOR_COOKIE: spec<string | undefined>(
+    cookieName,
+    undefined,
+    'The SDK\'s `cookieName` (`sc`) to re-issue with each batch, when the relay answers on the shop\'s own origin: the cookie then outlives Safari\'s 7-day cap on script cookies. Unset: off.',
+  ),
+  VISITOR_COOKIE_DOMAIN: spec<string | undefined>(text, undefined, 'The SDK\'s `cookieDomain`, if it sets one: the re-issued cookie must be the same cookie. Unset: host-only, as the SDK.'),
   SUBSCRIBE_RATE_PER_MINUTE: spec(int(1, 1_000_000), 30, 'Subscribe calls one IP may post per minute before 429 (identify, as cheap as a beacon, shares `INGEST_RATE_PER_MINUTE`).'),
   SUBSCRIBE_RATE_PER_VISITOR: spec(int(1, 1_000_000), 10, 'Subscribe calls one visitor id may post per minute before 429 (identify: 60).'),
   UPSTREAM_SUBSCRIBE_RATE_PER_SEC: spec(int(1, 200), 100, 'Most Subscribe contact calls in any 1 s window, per relay process (eSputnik allows 200), paced apart from events.'),

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseBatch } from '../../wire/batch.js'
 import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
+import { refreshVisitorCookie } from '../visitor-cookie.js'
 import type { IngestRouteOptions } from './ingest.js'
 
 /** The SDK's keepalive fetch caps bodies at 64 KB, so nothing bigger is a real batch. */
@@ -38,6 +39,10 @@ export function eventsRoute(app: FastifyInstance, o: IngestRouteOptions) {
         o.metrics.queued.inc(result.queued)
         o.metrics.heldDropped.inc({ reason: 'cap' }, result.dropped)
         if (result.queued) o.onQueued()
+      }
+      if (o.visitorCookie) {
+        const cookie = refreshVisitorCookie(o.visitorCookie, app.parseCookie(request.headers.cookie ?? ''), visitor, request.protocol == 'https')
+        if (cookie) reply.setCookie(cookie.name, cookie.value, cookie.attributes)
       }
       o.metrics.accepted.inc(events.length)
       o.metrics.rejected.inc(rejected.length)

@@ -1,8 +1,10 @@
+import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RelayMetrics } from '../metrics.js'
 import type { AnonymousPolicy, Store } from '../store/types.js'
+import type { VisitorCookieOptions } from '../visitor-cookie.js'
 import { eventsRoute, MAX_BATCH_BYTES } from './events.js'
 import { identifyRoute } from './identify.js'
 import { subscribeRoute } from './subscribe.js'
@@ -21,6 +23,8 @@ export interface IngestRouteOptions {
   subscribeRatePerVisitor: number
   identifySecret: string | undefined
   identifyTrust: 'signed' | 'unsigned'
+  /** Re-issue the SDK's visitor cookie on each batch (off when unset); see visitor-cookie.ts. */
+  visitorCookie?: VisitorCookieOptions
   now: () => number
   /** Called after jobs were queued, so the forwarder stops idling. */
   onQueued: () => void
@@ -55,6 +59,8 @@ export async function ingestRoutes(app: FastifyInstance, o: IngestRouteOptions) 
     })
   }
   await app.register(rateLimit, { global: false })
+  // Parsed only by the events route, and only when the refresh is on.
+  if (o.visitorCookie) await app.register(cookie, { hook: false })
 
   eventsRoute(app, o)
   subscribeRoute(app, o)
