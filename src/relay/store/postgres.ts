@@ -21,13 +21,15 @@ export interface PostgresStoreOptions {
    * @defaultValue 5000
    */
   connectTimeoutMs?: number
+  /** The server cancels a longer statement: a stuck lock fails one call (the SDK retries a 5xx) instead of hanging it. @defaultValue 10000 */
+  statementTimeoutMs?: number
   /** Shown in `pg_stat_activity`. @defaultValue `esputnik-relay` */
   applicationName?: string
   /** Told about a pooled connection that failed while idle (the server restarted); the pool opens a new one. */
   onError?: (error: Error) => void
 }
 
-export const POSTGRES_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5000, applicationName: 'esputnik-relay' } as const
+export const POSTGRES_DEFAULTS = { poolSize: 10, connectTimeoutMs: 5000, statementTimeoutMs: 10_000, applicationName: 'esputnik-relay' } as const
 
 /** The Store over PostgreSQL: several relay nodes share one database and its queue. */
 export interface PostgresStore extends Store {
@@ -65,6 +67,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
     connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_DEFAULTS.connectTimeoutMs,
     application_name: options.applicationName ?? POSTGRES_DEFAULTS.applicationName,
+    statement_timeout: options.statementTimeoutMs ?? POSTGRES_DEFAULTS.statementTimeoutMs,
     types,
   })
   // Without a listener an idle connection's error (a server restart) would crash the process.

@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createPostgresStore, type PostgresStore } from '../../../src/relay/store/postgres.js'
 import type { Job, Store } from '../../../src/relay/store/types.js'
@@ -51,6 +52,23 @@ describe('PostgreSQL store', () => {
     expect([a.migrated, b.migrated].sort()).toEqual([[], [1]])
     expect((await node()).migrated).toEqual([])
     expect(await queryDatabase(db.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }])
+  })
+
+  it('fails a call stuck behind a lock after statementTimeoutMs instead of hanging, and works again once the lock is gone', async () => {
+    db = await createTestDatabase()
+    const store = await createPostgresStore({ connectionString: db.url, poolSize: 2, statementTimeoutMs: 200 })
+    stores.push(store)
+    const blocker = new pg.Client({ connectionString: db.url })
+    await blocker.connect()
+    try {
+      await blocker.query('BEGIN')
+      await blocker.query('LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE')
+      await expect(store.counts()).rejects.toThrow(/statement timeout/)
+      await blocker.query('COMMIT')
+      expect(await store.counts()).toMatchObject({ queued: 0 })
+    } finally {
+      await blocker.end()
+    }
   })
 
   it('gives times back as numbers, not the strings pg makes of bigint', async () => {
