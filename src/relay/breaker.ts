@@ -5,6 +5,14 @@
  * breaker for all events, so a long eSputnik outage costs a probe per step
  * instead of a failing call per event per retry.
  */
+/**
+ * The longest default step between probes. A probe costs one call, and the
+ * step is how long a recovered eSputnik waits for the backlog, so the steps
+ * stop growing far sooner than one event's retries (5 min): after a 3-minute
+ * outage the drain began ~100 s after recovery with 5 min steps.
+ */
+export const BREAKER_MAX_STEP_MS = 30_000
+
 export interface Breaker {
   readonly isOpen: boolean
   /** The breaker is open and no probe is running: hold this call back. */

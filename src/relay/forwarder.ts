@@ -1,5 +1,5 @@
 import { prepareDelivery, jobType, type Delivered } from './deliver.js'
-import { createBreaker } from './breaker.js'
+import { BREAKER_MAX_STEP_MS, createBreaker } from './breaker.js'
 import { createSettler } from './settler.js'
 import { UpstreamError } from './errors.js'
 import type { EsputnikClient } from './esputnik.js'
@@ -39,7 +39,7 @@ export interface ForwarderOptions {
   startDelayMs?: number
   /** Retryable failures in a row, with no success between, that open the breaker (default 20). */
   breakerThreshold?: number
-  /** While the breaker is open, one probe call per step; steps grow as full-jitter backoff from base to max (default: retryBaseMs → retryMaxMs, 1 s → 5 min). */
+  /** While the breaker is open, one probe call per step, full-jitter backoff from base to max (default: retryBaseMs → retryMaxMs, at most BREAKER_MAX_STEP_MS). */
   breakerBaseMs?: number
   breakerMaxMs?: number
   now?: () => number
@@ -81,7 +81,7 @@ export function createForwarder(o: ForwarderOptions): Forwarder {
   const breaker = createBreaker({
     threshold: o.breakerThreshold ?? 20,
     baseMs: o.breakerBaseMs ?? o.retryBaseMs,
-    maxMs: o.breakerMaxMs ?? o.retryMaxMs,
+    maxMs: o.breakerMaxMs ?? Math.min(o.retryMaxMs, BREAKER_MAX_STEP_MS),
     now,
     random,
     onOpen: (failures) => o.log.error({ failures }, 'eSputnik keeps failing; one probe call per backoff step until it answers'),
