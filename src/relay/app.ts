@@ -157,6 +157,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     identifySecret: config.identifySecret,
     identifyTrust: config.identifyTrust,
     visitorCookie: config.visitorCookie,
+    // Two access lines per beacon, thousands a second, cost a tenth of the
+    // relay's ingest capacity (bench/RESULTS.md, F8); /metrics counts them.
+    // LOG_LEVEL=debug shows them again.
+    eventsLogLevel: config.logLevel == 'info' ? 'warn' : config.logLevel,
     now,
     onQueued,
   })

@@ -22,7 +22,7 @@ export function pageBase(request: FastifyRequest): string | undefined {
 export function eventsRoute(app: FastifyInstance, o: IngestRouteOptions) {
   app.post<{ Body: unknown }>(
     PATHS.events,
-    { bodyLimit: MAX_BATCH_BYTES, config: { rateLimit: { max: o.ingestRatePerMinute, timeWindow: 60_000 } } },
+    { bodyLimit: MAX_BATCH_BYTES, logLevel: o.eventsLogLevel, config: { rateLimit: { max: o.ingestRatePerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
       // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`.
       const { visitor, events, rejected } = parseBatch(request.body, { base: pageBase(request) })

@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { LogLevel } from '../config.js'
 import type { RelayMetrics } from '../metrics.js'
 import type { AnonymousPolicy, Store } from '../store/types.js'
 import type { VisitorCookieOptions } from '../visitor-cookie.js'
@@ -23,6 +24,8 @@ export interface IngestRouteOptions {
   subscribeRatePerVisitor: number
   identifySecret: string | undefined
   identifyTrust: 'signed' | 'unsigned'
+  /** Level of `/v1/e`'s own logger: its per-request lines are info, so `warn` leaves only problems. */
+  eventsLogLevel: LogLevel
   /** Re-issue the SDK's visitor cookie on each batch (off when unset); see visitor-cookie.ts. */
   visitorCookie?: VisitorCookieOptions
   now: () => number

@@ -103,3 +103,30 @@ describe('POST /v1/e limits', () => {
     await app.close()
   })
 })
+
+describe('the access log of /v1/e', () => {
+  const logged = async (level: string) => {
+    const lines: string[] = []
+    const relay = await startTestRelay({ env: { LOG_LEVEL: level }, config: { autoStart: false }, deps: { logStream: { write: (l) => lines.push(l) } } })
+    try {
+      expect((await relay.send(batchOf('visitor-log-1', [wireEvent('pageViewed', {})]))).status).toBe(202)
+      expect((await relay.send('{"v":1')).status).toBe(400)
+      expect((await relay.post('/v1/subscribe', '{"v":1')).status).toBe(400)
+    } finally {
+      await relay.stop()
+    }
+    const urls = (path: string) => lines.map((l) => JSON.parse(l) as { req?: { url: string }; res?: { statusCode: number } }).filter((l) => l.req?.url == path)
+    return { events: urls('/v1/e'), subscribe: urls('/v1/subscribe') }
+  }
+
+  it('stays quiet at LOG_LEVEL=info, thousands of beacons a second being no news, while subscribe is still logged', async () => {
+    const { events, subscribe } = await logged('info')
+    expect(events).toEqual([])
+    expect(subscribe.length).toBeGreaterThan(0)
+  })
+
+  it('logs every beacon at LOG_LEVEL=debug', async () => {
+    const { events } = await logged('debug')
+    expect(events.length).toBeGreaterThanOrEqual(2)
+  })
+})
