@@ -6,7 +6,7 @@ import type { EsputnikClient } from './esputnik.js'
 import type { RelayMetrics } from './metrics.js'
 import { createPacer } from './pacer.js'
 import { createWaiter } from './waiter.js'
-import type { Job, Settlement, Store } from './store/types.js'
+import type { Job, Store } from './store/types.js'
 
 export interface ForwarderLog {
   info(obj: object, msg?: string): void

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, WIRE_VERSION, type EventType, type IdentifyRequest, type SubscribeRequest } from '../wire/types.js'
 import { buildEvent, type HelperInputs } from './events.js'
 import { createIdentity } from './identity.js'
-import { resolveOptions, type Consent, type TrackerOptions } from './options.js'
+import { resolveOptions, type TrackerOptions } from './options.js'
 import { currentUrl, hasGPC, onPageEvents } from './page.js'
 import { backoff, createQueue, type RequestKind } from './queue.js'
 import { createSender } from './sender.js'

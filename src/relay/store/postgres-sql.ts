@@ -1,5 +1,4 @@
-import type { Locators } from '../mapping.js'
-import type { Job, JobKind, Link } from './types.js'
+import { JOB_COLUMNS } from './rows.js'
 
 /**
  * The statements of the PostgreSQL store, the same steps as sqlite-sql.ts.
@@ -8,57 +7,6 @@ import type { Job, JobKind, Link } from './types.js'
  * jsonb: jsonb refuses a `\u0000` that JSON.stringify may write, and the
  * relay never queries inside them.
  */
-
-export interface JobRow {
-  seq: number
-  id: string
-  kind: JobKind
-  visitor: string
-  payload: string
-  locators: string | null
-  replay: boolean
-  attempts: number
-  received_at: number
-  queued_at: number
-  next_attempt_at: number
-}
-
-export interface LinkRow {
-  visitor: string
-  since: number
-  locators: string
-  linked_at: number
-}
-
-export interface DeadRow extends JobRow {
-  last_error: string
-  last_status: number | null
-  done_at: number
-}
-
-const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
-
-export function toJob(r: JobRow): Job {
-  const base = {
-    seq: r.seq,
-    id: r.id,
-    visitor: r.visitor,
-    locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
-    replay: r.replay,
-    attempts: r.attempts,
-    receivedAt: r.received_at,
-    queuedAt: r.queued_at,
-  }
-  const payload = JSON.parse(r.payload)
-  return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
-}
-
-export const toLink = (r: LinkRow): Link => ({
-  visitor: r.visitor,
-  since: r.since,
-  locators: JSON.parse(r.locators) as Locators,
-  linkedAt: r.linked_at,
-})
 
 export const SQL = {
   /**

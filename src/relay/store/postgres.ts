@@ -1,9 +1,9 @@
 import pg, { type PoolClient } from 'pg'
-import type { WireEvent } from '../../wire/types.js'
 import { isSameLink, pickLink } from './links.js'
 import { LOCK_VISITOR, migrate } from './postgres-schema.js'
-import { SQL, toJob, toLink, type DeadRow, type JobRow, type LinkRow } from './postgres-sql.js'
-import type { DeadLetter, InsertResult, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult, Store, StoreCounts } from './types.js'
+import { SQL } from './postgres-sql.js'
+import { toClaimed, toDeadLetter, toLink, type DeadRow, type JobRow, type LinkRow } from './rows.js'
+import type { InsertResult, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult, Store, StoreCounts } from './types.js'
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`, as `DATABASE_URL` gives it (libpq's `sslmode` etc. allowed). */
@@ -203,25 +203,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const { rowCount } = await query(SQL.insertSubscribe, [request.id, request.visitor, JSON.stringify(request), receivedAt, request.ts])
       return { inserted: rowCount == 1 }
     },
-    claim: async ({ limit, now, leaseMs }) =>
-      (await query<JobRow>(SQL.claim, [now, limit, now + leaseMs])).rows
-        .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq)
-        .map(toJob),
+    claim: async ({ limit, now, leaseMs }) => toClaimed((await query<JobRow>(SQL.claim, [now, limit, now + leaseMs])).rows),
     settle,
-    listDeadLetters: async ({ limit = 100, offset = 0 } = {}) =>
-      (await query<DeadRow>(SQL.listDead, [limit, offset])).rows.map(
-        (r): DeadLetter => ({
-          id: r.id,
-          kind: r.kind,
-          visitor: r.visitor,
-          type: r.kind == 'subscribe' ? 'subscribe' : (JSON.parse(r.payload) as WireEvent).type,
-          reason: r.last_error,
-          status: r.last_status,
-          attempts: r.attempts,
-          receivedAt: r.received_at,
-          deadAt: r.done_at,
-        }),
-      ),
+    listDeadLetters: async ({ limit = 100, offset = 0 } = {}) => (await query<DeadRow>(SQL.listDead, [limit, offset])).rows.map(toDeadLetter),
     replayDeadLetters: async (ids, now) => (await query(SQL.replayDead, [ids == 'all' ? null : ids, now])).rowCount ?? 0,
     retryNow: async (now) => (await query(SQL.retryNow, [now])).rowCount ?? 0,
     linkVisitor: (l) =>

@@ -1,28 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { JobKind } from './types.js'
-
-export interface JobRow {
-  seq: number
-  id: string
-  kind: JobKind
-  visitor: string
-  payload: string
-  locators: string | null
-  replay: number
-  attempts: number
-  received_at: number
-  queued_at: number
-  next_attempt_at: number
-}
-
-export interface LinkRow {
-  visitor: string
-  since: number
-  locators: string
-  linked_at: number
-}
-
-const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
+import { JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
  * Every statement of the SQLite store, prepared once. Each is one short step,
@@ -82,7 +59,7 @@ export function prepareStatements(db: Database) {
        WHERE state = 'queued' AND attempts > 0 AND next_attempt_at > @now AND (lease_until IS NULL OR lease_until <= @now)`,
     ),
     release: db.prepare(`UPDATE jobs SET lease_until = NULL WHERE id = ? AND state = 'queued'`),
-    listDead: db.prepare<[number, number], JobRow & { last_error: string; last_status: number | null; done_at: number }>(
+    listDead: db.prepare<[number, number], DeadRow>(
       `SELECT ${JOB_COLUMNS}, last_error, last_status, done_at
        FROM jobs WHERE state = 'dead' ORDER BY done_at DESC, seq DESC LIMIT ? OFFSET ?`,
     ),

@@ -1,12 +1,11 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
-import type { WireEvent } from '../../wire/types.js'
-import type { Locators } from '../mapping.js'
 import { isSameLink, pickLink } from './links.js'
 import { migrate } from './sqlite-schema.js'
-import { prepareStatements, type JobRow, type LinkRow } from './sqlite-sql.js'
-import type { DeadLetter, InsertResult, Job, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult, Store, StoreCounts } from './types.js'
+import { toClaimed, toDeadLetter, toLink } from './rows.js'
+import { prepareStatements } from './sqlite-sql.js'
+import type { InsertResult, LinkResult, NewEvents, NewLink, Settlement, SettleResult, Store, StoreCounts } from './types.js'
 
 export interface SqliteStoreOptions {
   path: string
@@ -20,28 +19,6 @@ export interface SqliteStoreOptions {
    */
   owner?: boolean
 }
-
-function toJob(r: JobRow): Job {
-  const base = {
-    seq: r.seq,
-    id: r.id,
-    visitor: r.visitor,
-    locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
-    replay: r.replay == 1,
-    attempts: r.attempts,
-    receivedAt: r.received_at,
-    queuedAt: r.queued_at,
-  }
-  const payload = JSON.parse(r.payload)
-  return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
-}
-
-const toLink = (r: LinkRow): Link => ({
-  visitor: r.visitor,
-  since: r.since,
-  locators: JSON.parse(r.locators) as Locators,
-  linkedAt: r.linked_at,
-})
 
 /**
  * The embedded Store: one file, WAL so readers never wait for the writer.
@@ -173,26 +150,9 @@ export function createSqliteStore(options: SqliteStoreOptions): SqliteStore {
       })
       return { inserted: changes == 1 }
     },
-    claim: async ({ limit, now, leaseMs }) =>
-      sql.claim
-        .all({ now, limit, until: now + leaseMs })
-        .sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq)
-        .map(toJob),
+    claim: async ({ limit, now, leaseMs }) => toClaimed(sql.claim.all({ now, limit, until: now + leaseMs })),
     settle: async (list) => settle(list),
-    listDeadLetters: async ({ limit = 100, offset = 0 } = {}) =>
-      sql.listDead.all(limit, offset).map(
-        (r): DeadLetter => ({
-          id: r.id,
-          kind: r.kind,
-          visitor: r.visitor,
-          type: r.kind == 'subscribe' ? 'subscribe' : (JSON.parse(r.payload) as WireEvent).type,
-          reason: r.last_error,
-          status: r.last_status,
-          attempts: r.attempts,
-          receivedAt: r.received_at,
-          deadAt: r.done_at,
-        }),
-      ),
+    listDeadLetters: async ({ limit = 100, offset = 0 } = {}) => sql.listDead.all(limit, offset).map(toDeadLetter),
     replayDeadLetters: async (ids, now) => replay(ids, now),
     retryNow: async (now) => sql.retryNow.run({ now }).changes,
     linkVisitor: async (l) => link(l),

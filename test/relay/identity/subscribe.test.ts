@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { stoppedAfterEach, batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
+import { stoppedAfterEach, batchOf, waitFor, wireEvent } from '../helpers.js'
 import { SEED_EXAMPLES } from '../seed-examples.js'
 import { bodyOf, deliveries, metric, paramOf, startIdentityRelay, subscribeBody, TS } from './support.js'
 

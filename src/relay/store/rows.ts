@@ -1,0 +1,76 @@
+import type { WireEvent } from '../../wire/types.js'
+import type { Locators } from '../mapping.js'
+import type { DeadLetter, Job, JobKind, Link } from './types.js'
+
+/**
+ * The rows both stores read, and how they become the Store's objects. The
+ * tables have the same columns in SQLite and PostgreSQL; payloads and
+ * locators are JSON text in both.
+ */
+
+export interface JobRow {
+  seq: number
+  id: string
+  kind: JobKind
+  visitor: string
+  payload: string
+  locators: string | null
+  /** SQLite has no boolean: 0 or 1 there. */
+  replay: boolean | number
+  attempts: number
+  received_at: number
+  queued_at: number
+  next_attempt_at: number
+}
+
+export interface LinkRow {
+  visitor: string
+  since: number
+  locators: string
+  linked_at: number
+}
+
+export interface DeadRow extends JobRow {
+  last_error: string
+  last_status: number | null
+  done_at: number
+}
+
+export const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
+
+export function toJob(r: JobRow): Job {
+  const base = {
+    seq: r.seq,
+    id: r.id,
+    visitor: r.visitor,
+    locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
+    replay: Boolean(r.replay),
+    attempts: r.attempts,
+    receivedAt: r.received_at,
+    queuedAt: r.queued_at,
+  }
+  const payload = JSON.parse(r.payload)
+  return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
+}
+
+export const toLink = (r: LinkRow): Link => ({
+  visitor: r.visitor,
+  since: r.since,
+  locators: JSON.parse(r.locators) as Locators,
+  linkedAt: r.linked_at,
+})
+
+/** Claimed jobs in the order they fell due, then as they came. */
+export const toClaimed = (rows: JobRow[]): Job[] => rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq).map(toJob)
+
+export const toDeadLetter = (r: DeadRow): DeadLetter => ({
+  id: r.id,
+  kind: r.kind,
+  visitor: r.visitor,
+  type: r.kind == 'subscribe' ? 'subscribe' : (JSON.parse(r.payload) as WireEvent).type,
+  reason: r.last_error,
+  status: r.last_status,
+  attempts: r.attempts,
+  receivedAt: r.received_at,
+  deadAt: r.done_at,
+})
