@@ -18,8 +18,12 @@
 //   --probe-ms N        the probe's threshold (default 20 ms: WAL checkpoints show)
 //   --sqlite-dir DIR    where the SQLite file goes (default a temp dir on disk;
 //                       /dev/shm takes the disk's fsync out, for comparison)
-//   --log-level L       LOG_LEVEL (default info, the relay's default: two
-//                       access-log lines per request; error = none)
+//   --log-level L       LOG_LEVEL (default info, the relay's default; its
+//                       beacons write no access lines below debug)
+//   --pin on|off        taskset: the relay on CPU 1, this generator on CPU 0
+//                       (default off), so the two do not take turns on the
+//                       same core; on a 2-core machine that is all of it
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -40,6 +44,7 @@ const { values: args } = parseArgs({
     probe: { type: 'string', default: 'on' },
     'probe-ms': { type: 'string', default: '20' },
     'sqlite-dir': { type: 'string' },
+    pin: { type: 'string', default: 'off' },
   },
 })
 const duration = Number(args.duration)
@@ -62,7 +67,12 @@ const relay = await startRelayProcess({
   },
 })
 if (args['sqlite-dir']) onExit(() => rmSync(dirname(relay.dbPath), { recursive: true, force: true }))
-progress(`bench:ingest: relay pid ${relay.pid} at ${relay.url}, store ${relay.dbPath}`)
+if (args.pin == 'on') {
+  // -a: every thread (libuv's pool, V8's GC helpers) of each process.
+  execFileSync('taskset', ['-a', '-p', '-c', '1', String(relay.pid)], { stdio: 'ignore' })
+  execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' })
+}
+progress(`bench:ingest: relay pid ${relay.pid} at ${relay.url}, store ${relay.dbPath}${args.pin == 'on' ? ', relay on CPU 1, generator on CPU 0' : ''}`)
 const ids = idMaker('i')
 const acked = []
 const rows = []
@@ -134,14 +144,14 @@ const missing = acked.filter((id) => !stored.has(id))
 
 console.log(head)
 console.log(`Relay: \`node dist/relay/main.js\`, SQLite in ${args['sqlite-dir'] ? args['sqlite-dir'] : 'a temp dir on disk'} (synchronous=${args.sync}), ANONYMOUS_EVENTS=${args.anonymous}, ` +
-  `no API key (built-in sandbox), INGEST_RATE_PER_MINUTE=1000000, LOG_LEVEL=${args['log-level']} (logs to a file in the temp dir). autocannon 8.0.0 in the bench process, ` +
+  `no API key (built-in sandbox), INGEST_RATE_PER_MINUTE=1000000, LOG_LEVEL=${args['log-level']} (logs to a file in the temp dir). autocannon 8.0.0 in the bench process${args.pin == 'on' ? ' (pinned to CPU 0, the relay to CPU 1)' : ''}, ` +
   `${duration} s per run, one fresh body per request (text/plain, like the SDK). Max: autocannon closed loop (latency at saturation). ` +
   `70 %: open loop (bench/lib/paced.mjs), requests due evenly, sent on a 1 ms tick over 64 keep-alive sockets, latency counted from when each was due ` +
   `(so it includes up to ~1 ms of tick). Every request is a new visitor (the relay holds at most 1,000 events per visitor).\n`)
 console.log(
   table(
-    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU', `relay stalls > ${args['probe-ms']} ms (off CPU) / ms`],
-    rows.map((r) => [r.label, r.tool, r.rate ? fmt(r.rate) : 'max', fmt(r.reqPerSec), fmt(r.eventsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.p999, 1), fmt(r.max), fmt(r.ok), fmt(r.non2xx), fmt(r.errors), fmt(r.timeouts), pct(r.relayCpu), pct(r.generatorCpu), r.stalls === undefined ? '–' : `${r.stalls} (${r.offCpu}) / ${fmt(r.stallMs)}`]),
+    ['run', 'generator', 'target req/s', 'req/s (2xx)', 'events/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', '2xx', 'non-2xx', 'errors', 'timeouts', 'relay CPU', 'generator CPU', `relay stalls > ${args['probe-ms']} ms (off CPU) / ms`, 'generator: ticks > 10 ms late / longest pause ms'],
+    rows.map((r) => [r.label, r.tool, r.rate ? fmt(r.rate) : 'max', fmt(r.reqPerSec), fmt(r.eventsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.p999, 1), fmt(r.max), fmt(r.ok), fmt(r.non2xx), fmt(r.errors), fmt(r.timeouts), pct(r.relayCpu), pct(r.generatorCpu), r.stalls === undefined ? '–' : `${r.stalls} (${r.offCpu}) / ${fmt(r.stallMs)}`, r.tool == 'paced' ? `${r.lateTicks} / ${fmt(r.generatorMaxLagMs, 1)}` : '–']),
   ),
 )
 console.log()

@@ -12,6 +12,7 @@
 // cores the generator's own CPU is taken from the relay, so it must be cheap
 // (node:http costs about three times as much per request here).
 import { connect } from 'node:net'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { percentile } from './report.mjs'
 
 const HEADER_END = Buffer.from('\r\n\r\n')
@@ -77,6 +78,10 @@ export async function paced({ url, rate, seconds, sockets = 64, makeBody, onAck 
   let done
   const finished = new Promise((r) => (done = r))
   const cpu0 = process.cpuUsage()
+  // This generator's own pauses (its GC, say) count in the latencies too:
+  // measure them, so a table can tell the relay's tail from the generator's.
+  const lag = monitorEventLoopDelay({ resolution: 1 })
+  lag.enable()
   const t0 = performance.now()
 
   const request = (body) =>
@@ -124,6 +129,7 @@ export async function paced({ url, rate, seconds, sockets = 64, makeBody, onAck 
   clearTimeout(guard)
   clearInterval(timer)
   for (const c of pool) (c.closed = true), c.close()
+  lag.disable()
   const cpu = process.cpuUsage(cpu0)
   const wall = (performance.now() - t0) / 1000
   return {
@@ -136,5 +142,7 @@ export async function paced({ url, rate, seconds, sockets = 64, makeBody, onAck 
     max: latencies.reduce((a, b) => Math.max(a, b), 0),
     wall,
     generatorCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    /** The generator's longest event-loop delay, ms. */
+    generatorMaxLagMs: lag.max / 1e6,
   }
 }
