@@ -27,6 +27,7 @@ export interface Config {
   ingestRatePerMinute: number
   /** Set: the PostgreSQL store, shared by every node given the same URL; unset: SQLite at `sqlitePath`. */
   databaseUrl: string | undefined
+  databasePoolSize: number
   sqlitePath: string
   sqliteSynchronous: 'NORMAL' | 'FULL'
   anonymousEvents: 'hold' | 'forward'
@@ -89,6 +90,7 @@ function fromValues(v: EnvValues): Config {
     trustProxy: v.TRUST_PROXY,
     ingestRatePerMinute: v.INGEST_RATE_PER_MINUTE,
     databaseUrl: v.DATABASE_URL,
+    databasePoolSize: v.DATABASE_POOL_SIZE,
     sqlitePath: v.SQLITE_PATH,
     sqliteSynchronous: v.SQLITE_SYNCHRONOUS,
     anonymousEvents: v.ANONYMOUS_EVENTS,

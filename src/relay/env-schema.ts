@@ -127,6 +127,7 @@ export const ENV_SCHEMA = {
     'PostgreSQL URL (`postgres://user:password@host:5432/relay`). Set: the queue lives there and several relay nodes may share it; unset: SQLite at `SQLITE_PATH`.',
     true,
   ),
+  DATABASE_POOL_SIZE: spec(int(1, 1000), 10, 'Most PostgreSQL connections one relay process opens; keep nodes × this under the server\'s `max_connections`.'),
   SQLITE_PATH: spec(text, 'data/relay.db', 'SQLite database file (created with its folder), when `DATABASE_URL` is unset.'),
   SQLITE_SYNCHRONOUS: spec(oneOf('NORMAL', 'FULL'), 'NORMAL' as 'NORMAL' | 'FULL', '`NORMAL` (WAL, survives a crash of the process) or `FULL` (also survives power loss).'),
   ANONYMOUS_EVENTS: spec(oneOf('hold', 'forward'), 'hold' as 'hold' | 'forward', '`hold` events of unknown visitors until they are linked to a contact, or `forward` them at once with the visitor id as keyValue.'),

@@ -132,6 +132,9 @@ describe('loadConfig', () => {
   it('uses PostgreSQL when DATABASE_URL is set, and never echoes that URL (it holds a password) in an error', () => {
     expect(loadConfig({}).databaseUrl).toBeUndefined()
     expect(loadConfig({ DATABASE_URL: 'postgres://relay:pw@db.internal:5432/relay' }).databaseUrl).toBe('postgres://relay:pw@db.internal:5432/relay')
+    expect(loadConfig({}).databasePoolSize).toBe(10)
+    expect(loadConfig({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25)
+    expect(problems({ DATABASE_POOL_SIZE: '0' })).toHaveLength(1)
     expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/relay?sslmode=require' }).databaseUrl).toBe('postgresql://db.internal/relay?sslmode=require')
     expect(problems({ DATABASE_URL: 'mysql://relay:hunter2@db/relay' })).toEqual(['DATABASE_URL: must start with postgres:// or postgresql://'])
     expect(problems({ DATABASE_URL: 'hunter2 at db' })).toEqual(['DATABASE_URL: is not a URL; expected postgres://user:password@host:5432/database'])

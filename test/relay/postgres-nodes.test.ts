@@ -44,6 +44,19 @@ describe('relay nodes on PostgreSQL (DATABASE_URL)', () => {
     expect(existsSync(join(relay.dir, 'relay.db'))).toBe(false)
   })
 
+  it('opens at most DATABASE_POOL_SIZE connections however many beacons arrive at once', async () => {
+    const db = await database()
+    const relay = await start({ env: { DATABASE_URL: db.url, DATABASE_POOL_SIZE: '2' } })
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => relay.send(batchOf(`visitor-pool-${i}`, [search(`q${i}`, T0)]))))
+    expect(answers.map((r) => r.status)).toEqual(Array(40).fill(202))
+    const [open] = await queryDatabase<{ n: number }>(
+      db.url,
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'esputnik-relay'",
+    )
+    expect(open!.n).toBeGreaterThanOrEqual(1)
+    expect(open!.n).toBeLessThanOrEqual(2)
+  })
+
   it('delivers every event of a shared backlog to eSputnik exactly once from two nodes, each visitor’s history in order', async () => {
     const db = await database()
     const seed = await createPostgresStore({ connectionString: db.url, poolSize: 2 })

@@ -12,6 +12,6 @@ export interface OpenStoreOptions {
 
 /** The store the configuration names: PostgreSQL when `DATABASE_URL` is set, else the SQLite file. */
 export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
-  if (config.databaseUrl) return createPostgresStore({ connectionString: config.databaseUrl, onError: options.onError })
+  if (config.databaseUrl) return createPostgresStore({ connectionString: config.databaseUrl, poolSize: config.databasePoolSize, onError: options.onError })
   return createSqliteStore({ path: config.sqlitePath, synchronous: config.sqliteSynchronous, owner: options.owner })
 }
