@@ -10,18 +10,18 @@ export interface ShopRoutesOptions {
   distDir: string
 }
 
-/** Pretty URLs of the shop → the page that renders them; the page reads the rest of the URL itself. */
-const PAGES: [string, string][] = [
-  ['/', 'index.html'],
-  ['/c/:category', 'category.html'],
-  ['/p/:id', 'product.html'],
-  ['/cart', 'cart.html'],
-  ['/wishlist', 'wishlist.html'],
-  ['/search', 'search.html'],
-  ['/login', 'login.html'],
-  // The journal is a single-page app: every route under it is the same page.
-  ['/journal', 'journal.html'],
-  ['/journal/*', 'journal.html'],
+/**
+ * Pretty URLs of the shop → its layout (demo/public/layout.html) with this
+ * title and page script; the script reads the rest of the URL itself.
+ */
+const PAGES: [url: string, page: string, title: string][] = [
+  ['/', 'home', 'Kettle &amp; Leaf · Tea, mugs and tea things'],
+  ['/c/:category', 'category', 'Kettle &amp; Leaf'],
+  ['/p/:id', 'product', 'Kettle &amp; Leaf'],
+  ['/cart', 'cart', 'Your cart · Kettle &amp; Leaf'],
+  ['/wishlist', 'wishlist', 'Your wishlist · Kettle &amp; Leaf'],
+  ['/search', 'search', 'Search · Kettle &amp; Leaf'],
+  ['/login', 'login', 'Log in · Kettle &amp; Leaf'],
 ]
 
 /** The npm build as a bundler-less page imports it; nothing else under dist (the relay, its maps) is public. */
@@ -31,7 +31,9 @@ const DIST_FILES = new Set(['index.mjs', 'index.cjs', 'esputnik-tracker.min.js']
 const jsCookieFile = () => join(dirname(createRequire(import.meta.url).resolve('js-cookie')), 'js.cookie.mjs')
 
 export async function shopRoutes(app: FastifyInstance, o: ShopRoutesOptions) {
-  for (const [url, page] of PAGES) app.get(url, (_request, reply) => sendFile(reply, join(o.publicDir, page)))
+  for (const [url, page, title] of PAGES) app.get(url, (_request, reply) => sendFile(reply, join(o.publicDir, 'layout.html'), 200, { page, title }))
+  // The journal is a single-page app on the SDK's npm build: every route under it is its own page.
+  for (const url of ['/journal', '/journal/*']) app.get(url, (_request, reply) => sendFile(reply, join(o.publicDir, 'journal.html')))
 
   app.get<{ Params: { '*': string } }>('/assets/*', (request, reply) => sendFile(reply, within(join(o.publicDir, 'assets'), request.params['*'])))
   app.get('/favicon.ico', (_request, reply) => sendFile(reply, join(o.publicDir, 'assets', 'favicon.svg')))

@@ -22,16 +22,18 @@ export function within(root: string, rel: string): string | undefined {
 /**
  * Sends a file read fresh from disk, so a rebuilt SDK or an edited page shows
  * on the next reload; `no-cache` makes the browser ask every time. A missing
- * file is a 404.
+ * file is a 404. With `fill`, the file is a template whose `{{name}}`s take
+ * those values (trusted HTML from the server's own route table).
  */
-export async function sendFile(reply: FastifyReply, file: string | undefined, status = 200): Promise<FastifyReply> {
-  let body: Buffer | undefined
+export async function sendFile(reply: FastifyReply, file: string | undefined, status = 200, fill?: Record<string, string>): Promise<FastifyReply> {
+  let body: Buffer | string | undefined
   try {
     if (file) body = await readFile(file)
   } catch {
     // missing or a folder: answered below
   }
   if (!body) return reply.code(404).type('text/plain; charset=utf-8').send('Not found')
+  if (fill) body = body.toString('utf8').replace(/\{\{(\w+)\}\}/g, (_, name: string) => fill[name] ?? '')
   return reply
     .code(status)
     .type(TYPES[extname(file!)] ?? 'application/octet-stream')
