@@ -1,11 +1,4 @@
 /**
- * The forwarder's shared circuit breaker. After `threshold` retryable
- * failures in a row nothing is sent but one probe per backoff step (full
- * jitter, `baseMs` doubling up to `maxMs`); the first answer closes it. One
- * breaker for all events, so a long eSputnik outage costs a probe per step
- * instead of a failing call per event per retry.
- */
-/**
  * The longest default step between probes. A probe costs one call, and the
  * step is how long a recovered eSputnik waits for the backlog, so the steps
  * stop growing far sooner than one event's retries (5 min): after a 3-minute
@@ -13,6 +6,13 @@
  */
 export const BREAKER_MAX_STEP_MS = 30_000
 
+/**
+ * The forwarder's shared circuit breaker. After `threshold` retryable
+ * failures in a row nothing is sent but one probe per backoff step (full
+ * jitter, `baseMs` doubling up to `maxMs`); the first answer closes it. One
+ * breaker for all events, so a long eSputnik outage costs a probe per step
+ * instead of a failing call per event per retry.
+ */
 export interface Breaker {
   readonly isOpen: boolean
   /** The breaker is open and no probe is running: hold this call back. */
