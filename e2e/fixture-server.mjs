@@ -1,4 +1,5 @@
-// A stand-in for the relay and a static web host, for the Playwright specs.
+// A stand-in for the relay and a static web host, for the browser scenarios
+// (e2e/scenarios) in every engine and the Playwright specs.
 // Plain node:http and no dependencies, so it starts in milliseconds and cannot
 // drift with the real relay: it only records what the browser sent.
 //
@@ -9,8 +10,12 @@
 //   POST   /v1/subscribe        records it, 202 {}
 //   POST   /v1/identify         records it, 202 {}
 //   GET    /beacons             every recorded POST, oldest first
-//   DELETE /beacons             forgets them and any pending failures
+//   DELETE /beacons             forgets them, any pending failures and both switches below
 //   POST   /control/fail?n=3    the next n POSTs to /v1/* answer 503 (still recorded)
+//   POST   /control/offline?on=1  until ?on=0, POSTs to /v1/* get their connection cut, unrecorded:
+//                               a network that is down, for an engine that cannot take a page offline
+//   POST   /control/cookies?blocked=1  until ?blocked=0, every fixture page opens with document.cookie
+//                               reading empty and ignoring writes, for an engine with no such switch
 import { createServer } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +30,11 @@ const fixtures = `${root}e2e/fixtures/`
 /** @type {{receivedAt: number, path: string, status: number, contentType: string, body: unknown, raw?: string}[]} */
 let beacons = []
 let failNext = 0
+let offline = false
+let cookiesBlocked = false
+
+// As a browser set to refuse cookies shows it to a script: first in <head>, before any other script runs.
+const BLOCK_COOKIES = `<script>Object.defineProperty(Document.prototype, 'cookie', { configurable: true, get: () => '', set: () => {} })</script>`
 
 function send(res, status, body, type = 'application/json') {
   const text = typeof body == 'string' ? body : JSON.stringify(body)
@@ -68,14 +78,21 @@ async function record(req, res, path) {
   send(res, 202, {})
 }
 
-async function serveFile(res, file, type) {
+async function serveFile(res, file, type, transform = (text) => text) {
+  let text
   try {
-    send(res, 200, await readFile(file, 'utf8'), type)
+    text = await readFile(file, 'utf8')
   } catch {
     return false
   }
+  send(res, 200, transform(text), type)
   return true
 }
+
+const withSwitches = (html) => (cookiesBlocked ? html.replace('<head>', `<head>\n  ${BLOCK_COOKIES}`) : html)
+
+/** Reads an on/off switch: `?on=1` (or `?blocked=1`) is on, anything else off. */
+const isOn = (url, name) => url.searchParams.get(name) == '1'
 
 const server = createServer(async (req, res) => {
   const url = new URL(req.url ?? '/', `http://${HOST}:${PORT}`)
@@ -95,21 +112,27 @@ const server = createServer(async (req, res) => {
       return send(res, 503, `// ${sdkFile} is missing: run \`npx rollup -c\` (or npm run build) first\n`, 'text/javascript')
     }
     if (req.method == 'POST' && ['/v1/e', '/v1/subscribe', '/v1/identify'].includes(url.pathname)) {
+      // The browser sees what it sees offline: a network error, no answer at all.
+      if (offline) return req.socket.destroy()
       return await record(req, res, url.pathname)
     }
     if (route == 'GET /beacons') return send(res, 200, beacons)
     if (route == 'DELETE /beacons') {
       beacons = []
       failNext = 0
+      offline = false
+      cookiesBlocked = false
       return send(res, 200, { cleared: true })
     }
     if (route == 'POST /control/fail') {
       failNext = Math.max(0, Number(url.searchParams.get('n') ?? 1) || 0)
       return send(res, 200, { failNext })
     }
+    if (route == 'POST /control/offline') return send(res, 200, { offline: (offline = isOn(url, 'on')) })
+    if (route == 'POST /control/cookies') return send(res, 200, { cookiesBlocked: (cookiesBlocked = isOn(url, 'blocked')) })
     // Only plain names, so a request can never climb out of e2e/fixtures.
     const page = /^\/([\w-]+\.html)$/.exec(url.pathname)
-    if (req.method == 'GET' && page && (await serveFile(res, fixtures + page[1], 'text/html; charset=utf-8'))) return
+    if (req.method == 'GET' && page && (await serveFile(res, fixtures + page[1], 'text/html; charset=utf-8', withSwitches))) return
     send(res, 404, { error: `no route for ${route}` })
   } catch (error) {
     send(res, 500, { error: String(error) })

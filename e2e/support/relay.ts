@@ -1,5 +1,25 @@
-import { expect, type APIRequestContext } from '@playwright/test'
+import { expect } from '@playwright/test'
 import type { EventBatch, WireEvent } from '../../src/wire/types.js'
+
+/**
+ * The few calls made to the fixture server: Playwright's `request` fixture has
+ * them, and so does `createRelayRequests` (fetch) for the WebKit and Firefox runners.
+ */
+export interface RelayRequests {
+  get(path: string): Promise<{ ok(): boolean; json(): Promise<unknown> }>
+  post(path: string): Promise<{ ok(): boolean }>
+  delete(path: string): Promise<{ ok(): boolean }>
+}
+
+/** The fixture server at `origin`, through fetch. */
+export function createRelayRequests(origin: string): RelayRequests {
+  const call = (method: string) => async (path: string) => {
+    const res = await fetch(origin + path, { method })
+    const text = await res.text()
+    return { ok: () => res.ok, json: async () => JSON.parse(text) as unknown }
+  }
+  return { get: call('GET'), post: call('POST'), delete: call('DELETE') }
+}
 
 /** One POST the fixture server recorded (see e2e/fixture-server.mjs). */
 export interface Recorded {
@@ -18,18 +38,18 @@ export interface Received extends WireEvent {
 }
 
 /** Every POST the fixture server has recorded since the last clear, oldest first. */
-export async function recorded(request: APIRequestContext): Promise<Recorded[]> {
+export async function recorded(request: RelayRequests): Promise<Recorded[]> {
   const res = await request.get('/beacons')
   expect(res.ok()).toBe(true)
   return (await res.json()) as Recorded[]
 }
 
-export async function clearRelay(request: APIRequestContext): Promise<void> {
+export async function clearRelay(request: RelayRequests): Promise<void> {
   expect((await request.delete('/beacons')).ok()).toBe(true)
 }
 
 /** Makes the relay answer 503 to the next `n` posts (they are still recorded, with status 503). */
-export async function failNextPosts(request: APIRequestContext, n: number): Promise<void> {
+export async function failNextPosts(request: RelayRequests, n: number): Promise<void> {
   expect((await request.post(`/control/fail?n=${n}`)).ok()).toBe(true)
 }
 
@@ -37,7 +57,7 @@ export async function failNextPosts(request: APIRequestContext, n: number): Prom
  * Every event the relay accepted (202), in arrival order, repeats included.
  * Posts answered 503 are left out: the SDK saw the failure and must send again.
  */
-export async function beacons(request: APIRequestContext): Promise<Received[]> {
+export async function beacons(request: RelayRequests): Promise<Received[]> {
   const events: Received[] = []
   for (const r of await recorded(request)) {
     if (r.path != '/v1/e' || r.status != 202) continue
@@ -79,7 +99,7 @@ export function summary(events: Received[]): string {
  * sleeps), and returns them. On timeout the failure shows what had arrived.
  */
 export async function waitForEvents(
-  request: APIRequestContext,
+  request: RelayRequests,
   predicate: (events: Received[]) => boolean,
   { timeout = 10_000, message = 'events to reach the relay' } = {},
 ): Promise<Received[]> {
