@@ -1,8 +1,7 @@
-import type { EsputnikClient } from './esputnik.js'
-import { mapEvent } from './mapping.js'
-import { locatorsOf } from './store/links.js'
+import type { EsputnikClient } from './esputnik/client.js'
+import { MappingError } from './esputnik/errors.js'
+import { operationFor } from './esputnik/registry.js'
 import type { Job, LinkRequest } from './store/types.js'
-import { buildSubscribeBody, contactIdOf } from './subscribe-contact.js'
 
 export interface DeliverOptions {
   client: EsputnikClient
@@ -16,27 +15,20 @@ export interface Delivered {
 }
 
 /**
- * Builds the call a job needs: Generate event v2 for an event, Subscribe
- * contact for a subscribe. Building throws a MappingError when eSputnik
- * would refuse the body, so no call is made for it; the returned function
- * makes the call when the pacer allows, and throws an UpstreamError on failure.
+ * Builds the call a job needs with the operation that carries it. Building
+ * throws a MappingError when eSputnik would refuse the body, so no call is
+ * made for it; the returned function makes the call when the pacer allows,
+ * and throws an UpstreamError on failure.
  */
 export function prepareDelivery(job: Job, o: DeliverOptions): () => Promise<Delivered> {
-  if (job.kind == 'subscribe') {
-    const request = job.subscribe
-    const body = buildSubscribeBody(request)
-    return async () => {
-      const reply = await o.client.subscribeContact(body)
-      return { link: { locators: locatorsOf(request, contactIdOf(reply)), since: request.ts } }
-    }
-  }
-  const body = mapEvent(job.event, job.locators ?? {}, {
-    ...(job.locators ? {} : { anonymousKey: job.visitor }),
-    occurredAt: job.replay && o.replayOccurredAt,
-  })
+  const context = { replayOccurredAt: o.replayOccurredAt, now: Date.now() }
+  const operation = operationFor(job, context)
+  if (!operation) throw new MappingError(`no upstream operation carries a ${job.kind} job`)
+  const body = operation.toBody([operation.toItem(job, context)])
   return async () => {
-    await o.client.generateEvent(body)
-    return {}
+    const reply = await operation.send(o.client, body)
+    const [result] = operation.results?.(reply, [job]) ?? [{ outcome: 'sent' as const }]
+    return result?.outcome == 'sent' && result.link ? { link: result.link } : {}
   }
 }
 

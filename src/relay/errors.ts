@@ -10,33 +10,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** An event that would break eSputnik's rules; it becomes a dead letter with this reason. */
-export class MappingError extends Error {
-  override name = 'MappingError'
-}
-
-export type UpstreamOutcome = 'retry' | 'dead' | 'auth'
-
-/**
- * A call to eSputnik that did not succeed. `status` is undefined for timeouts
- * and network errors; `outcome` says what the forwarder does with it.
- */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError'
-  readonly retryable: boolean
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly outcome: UpstreamOutcome,
-    readonly body = '',
-    /** From a Retry-After header, when eSputnik sends one (undocumented). */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message)
-    this.retryable = outcome == 'retry'
-  }
-}
-
 /** Friendlier words for fastify's own 4xx errors. */
 function describe(error: FastifyError, request: FastifyRequest): string {
   switch (error.code) {

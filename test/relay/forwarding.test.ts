@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BatchResponse } from '../../src/wire/types.js'
 import { stoppedAfterEach, batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
-import { SEED_EXAMPLES } from './seed-examples.js'
+import { WEB_EVENT_EXAMPLES } from './esputnik/event-v2-examples.js'
 
 const start = stoppedAfterEach(startTestRelay)
 
@@ -12,14 +12,14 @@ const metric = async (relay: TestRelay, name: string) => {
 }
 
 describe('forwarding beacons to eSputnik (the sandbox)', () => {
-  it('delivers each of the seven web events as the Generate event v2 body of seed 003’s example', async () => {
+  it('delivers each of the seven web events as the Generate event v2 body of eSputnik’s example', async () => {
     const relay = await start()
     const { store } = relay.app.relay
     const visitors = { both: 'visitor-email-and-phone', phone: 'visitor-phone-only' }
     await linkTo(store, visitors.both, { email: 'example@email.com', phone: '380501234567' })
     await linkTo(store, visitors.phone, { phone: '380501234567' })
 
-    for (const ex of SEED_EXAMPLES) {
+    for (const ex of WEB_EVENT_EXAMPLES) {
       const visitor = ex.locators.email ? visitors.both : visitors.phone
       const res = await relay.send(batchOf(visitor, [wireEvent(ex.type, ex.data, { url: ex.url ?? 'https://example.com/p' })]))
       expect(res.status).toBe(202)
@@ -30,7 +30,7 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
       const list = await relay.delivered()
       return list.length == 7 && list
     }, 'seven deliveries')
-    for (const ex of SEED_EXAMPLES) {
+    for (const ex of WEB_EVENT_EXAMPLES) {
       const got = delivered.find((r) => (r.body as { eventTypeKey: string }).eventTypeKey == ex.type)
       expect(got?.body, ex.type).toEqual(ex.body)
       expect(got?.authorized).toBe(true)

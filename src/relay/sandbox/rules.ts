@@ -5,7 +5,7 @@ import {
   MAX_EVENT_TYPE_KEY_LENGTH,
   MAX_KEY_VALUE_LENGTH,
   MAX_PARAM_NAME_LENGTH,
-} from '../mapping.js'
+} from '../esputnik/event-v2.js'
 
 /**
  * What eSputnik checks, written independently of mapping.ts so the sandbox

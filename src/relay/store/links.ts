@@ -1,4 +1,4 @@
-import type { Locators } from '../mapping.js'
+import type { Locators } from '../esputnik/locators.js'
 
 /**
  * The rules of links, shared by every Store so they all decide alike. Pure.

@@ -1,5 +1,5 @@
 import type { WireEvent } from '../../wire/types.js'
-import type { Locators } from '../mapping.js'
+import type { Locators } from '../esputnik/locators.js'
 import type { DeadLetter, Job, JobKind, Link } from './types.js'
 
 /**

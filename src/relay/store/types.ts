@@ -1,5 +1,5 @@
 import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
-import type { Locators } from '../mapping.js'
+import type { Locators } from '../esputnik/locators.js'
 
 /**
  * The relay's durable state. Every method returns a Promise, so an

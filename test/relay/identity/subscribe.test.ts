@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stoppedAfterEach, batchOf, waitFor, wireEvent } from '../helpers.js'
-import { SEED_EXAMPLES } from '../seed-examples.js'
+import { WEB_EVENT_EXAMPLES } from '../esputnik/event-v2-examples.js'
 import { bodyOf, deliveries, metric, paramOf, startIdentityRelay, subscribeBody, TS } from './support.js'
 
 const start = stoppedAfterEach(startIdentityRelay)
@@ -14,7 +14,7 @@ describe('subscribe joins a visitor’s cookie history to the contact', () => {
     const relay = await start()
     const visitor = 'visitor-anonymous-1'
     // Seven events a second apart, arriving in two batches, the later half first.
-    const events = SEED_EXAMPLES.map((ex, i) => wireEvent(ex.type, ex.data, { url: ex.url ?? 'https://example.com/p', ts: TS + i * 1000 }))
+    const events = WEB_EVENT_EXAMPLES.map((ex, i) => wireEvent(ex.type, ex.data, { url: ex.url ?? 'https://example.com/p', ts: TS + i * 1000 }))
     expect((await relay.send(batchOf(visitor, events.slice(4)))).status).toBe(202)
     expect((await relay.send(batchOf(visitor, events.slice(0, 4)))).status).toBe(202)
     expect(await relay.app.relay.store.counts()).toMatchObject({ held: 7, queued: 0 })
@@ -37,7 +37,7 @@ describe('subscribe joins a visitor’s cookie history to the contact', () => {
       },
     })
     const contactId = String((subscribe!.reply as { id: number }).id)
-    SEED_EXAMPLES.forEach((ex, i) => {
+    WEB_EVENT_EXAMPLES.forEach((ex, i) => {
       const got = replayed[i]!
       expect(got.status).toBe(200)
       expect(bodyOf(got)).toEqual({

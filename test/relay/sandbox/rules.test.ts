@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkGenerateEvent, checkSubscribe, checkTokens } from '../../../src/relay/sandbox/rules.js'
-import { SEED_EXAMPLES } from '../seed-examples.js'
+import { WEB_EVENT_EXAMPLES } from '../esputnik/event-v2-examples.js'
 
 const check = (body: unknown) => checkGenerateEvent(body, Buffer.byteLength(JSON.stringify(body)))
 const event = (eventTypeKey: string, params: { name: string; value: unknown }[], keyValue?: string) => ({
@@ -10,7 +10,7 @@ const event = (eventTypeKey: string, params: { name: string; value: unknown }[],
 })
 
 describe('the sandbox’s Generate event rules', () => {
-  it.each(SEED_EXAMPLES)('accepts seed 003’s $type example', (ex) => {
+  it.each(WEB_EVENT_EXAMPLES)('accepts eSputnik’s $type example', (ex) => {
     expect(check(ex.body)).toBeUndefined()
   })
 
@@ -48,7 +48,7 @@ describe('the sandbox’s Generate event rules', () => {
 
 describe('the sandbox’s Subscribe contact and tokens rules', () => {
   it.each<[string, unknown, RegExp | undefined]>([
-    ['seed 002’s example', { contact: { channels: [{ type: 'email', value: 'mail@example.com' }, { type: 'sms', value: '380942583691' }], firstName: 'John' }, groups: ['Subscribers'], formType: 'abc' }, undefined],
+    ['eSputnik’s Subscribe contact example', { contact: { channels: [{ type: 'email', value: 'mail@example.com' }, { type: 'sms', value: '380942583691' }], firstName: 'John' }, groups: ['Subscribers'], formType: 'abc' }, undefined],
     ['no contact', {}, /contact is required/],
     ['no channel', { contact: { channels: [] } }, /email or sms channel/],
     ['a bad email', { contact: { channels: [{ type: 'email', value: 'nope' }] } }, /Invalid email/],

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Locators } from '../../../src/relay/mapping.js'
+import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { Job, NewEvents, Store, SubscribePayload } from '../../../src/relay/store/types.js'
 import type { EventType } from '../../../src/wire/types.js'
 import { wireEvent } from '../helpers.js'

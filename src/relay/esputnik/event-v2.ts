@@ -1,24 +1,23 @@
-import type { EventDataMap, EventType, ProductData, WireEvent } from '../wire/types.js'
+import type { EventDataMap, EventType, ProductData, WireEvent } from '../../wire/types.js'
+import type { EventJob } from '../store/types.js'
 import { MappingError } from './errors.js'
+import type { Locators } from './locators.js'
+import type { Operation } from './operation.js'
 
 /**
- * Wire event + contact locators → Generate event v2 body (seed 003), and
- * eSputnik's rules checked before anything is sent. Pure: values in, value out.
+ * Generate event v2 (`POST /api/v2/event`, docs/esputnik-api.md "Generate
+ * event v2"): one wire event and its contact's locators become one call.
+ * The mapping is pure and checks eSputnik's rules before anything is sent.
  */
 
-/** eSputnik's limits (docs.esputnik.com "how to use the generate event api resource"). */
+export const PATH_GENERATE_EVENT = '/api/v2/event'
+
+/** eSputnik's limits (docs/esputnik-api.md, "Generate event v2"). */
 export const MAX_EVENT_TYPE_KEY_LENGTH = 100
 export const MAX_KEY_VALUE_LENGTH = 300
 export const MAX_PARAM_NAME_LENGTH = 100
 export const MAX_BODY_BYTES = 20 * 1024
 export const BANNED_KEY_CHARACTERS = /[<;'\\/|"^?!,>`]/
-
-export interface Locators {
-  contactId?: string
-  externalCustomerId?: string
-  email?: string
-  phone?: string
-}
 
 export interface EventParam {
   name: string
@@ -38,14 +37,14 @@ export interface MapOptions {
   occurredAt?: boolean
 }
 
-/** eSputnik's own keyValue priority. */
+/** eSputnik's own keyValue priority (docs/esputnik-api.md, "Identifiers"). */
 const KEY_PRIORITY = ['contactId', 'externalCustomerId', 'email', 'phone'] as const
-/** Params order: ids first, then phone and email as seed 003's examples list them. */
+/** Params order: ids first, then phone and email, as eSputnik's examples of the seven web events list them. */
 const PARAM_ORDER = ['contactId', 'externalCustomerId', 'phone', 'email'] as const
 
 const json = (value: unknown) => JSON.stringify(value)
 
-/** `{productId, price, isInStock?, ...properties}` as in seed 003's productViewed example. */
+/** `{productId, price, isInStock?, ...properties}` as in eSputnik's productViewed example. */
 const product = (p: ProductData) => ({
   productId: p.productId,
   price: p.price,
@@ -57,6 +56,7 @@ const currency = (code: string | undefined): EventParam[] => (code ? [{ name: 'c
 
 type Builder<T extends EventType> = (data: EventDataMap[T], url: string | undefined) => EventParam[]
 
+/** The params of the seven web events (docs/esputnik-api.md, "The seven web events"). */
 const BUILDERS: { [T in EventType]: Builder<T> } = {
   pageViewed: (_data, url) => {
     if (!url) throw new MappingError('pageViewed needs the page url for page.location')
@@ -88,7 +88,7 @@ const BUILDERS: { [T in EventType]: Builder<T> } = {
   ],
   searchRequest: (d) => [
     { name: 'search', value: d.search },
-    // An int in seed 003's example, not text.
+    // 0 or 1, a number in eSputnik's example, not text.
     ...(d.isFound === undefined ? [] : [{ name: 'isFound', value: d.isFound }]),
   ],
 }
@@ -126,4 +126,25 @@ export function mapEvent(event: WireEvent, locators: Locators, options: MapOptio
   const body = { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...build(event.data, event.url), ...when] }
   checkEventBody(body)
   return body
+}
+
+/**
+ * Every event job, one event a call, on the `events` budget. Errors are
+ * classed as docs/esputnik-api.md "Errors and retries" says (the client's
+ * default): 429/408/5xx retried, 401/403 pause it, other 4xx dead letters.
+ * An anonymous job (no locators) goes with the visitor id as keyValue;
+ * replayed history carries `occurredAt` unless REPLAY_OCCURRED_AT is off.
+ */
+export const eventV2: Operation<GenerateEventBody, GenerateEventBody, EventJob> = {
+  name: 'event-v2',
+  budget: 'events',
+  maxBatch: 1,
+  accepts: (job): job is EventJob => job.kind == 'event',
+  toItem: (job, context) =>
+    mapEvent(job.event, job.locators ?? {}, {
+      ...(job.locators ? {} : { anonymousKey: job.visitor }),
+      occurredAt: job.replay && context.replayOccurredAt,
+    }),
+  toBody: (items) => items[0]!,
+  send: (client, body) => client.post(PATH_GENERATE_EVENT, body),
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { buildSubscribeBody, contactIdOf } from '../../src/relay/subscribe-contact.js'
+import { buildSubscribeBody, contactIdOf } from '../../../src/relay/esputnik/subscribe.js'
 
 describe('buildSubscribeBody', () => {
-  it('builds seed 002’s Subscribe contact body from a stored request', () => {
+  it('builds eSputnik’s example Subscribe contact body from a stored request', () => {
     const request = {
       id: 'request-0001',
       visitor: 'visitor-0001',

@@ -1,12 +1,14 @@
-import type { GenerateEventBody } from '../../src/relay/mapping.js'
-import type { EventDataMap, EventType } from '../../src/wire/types.js'
+import type { GenerateEventBody } from '../../../src/relay/esputnik/event-v2.js'
+import type { EventDataMap, EventType } from '../../../src/wire/types.js'
 
 /**
- * Seed 003's Generate event v2 examples, each with the wire event that should
- * produce it. The seed prints nested values as unescaped JSON inside quotes
- * (and productViewed with a stray `]}`); here they are the JSON text those
- * examples mean. Its later examples use placeholders (`Phone`, `string`),
- * filled with concrete values.
+ * eSputnik's Generate event v2 examples of the seven web events (its page
+ * "site activity tracking using Generate event",
+ * https://yespo.io/support/site-activity-tracking-using-generate-events;
+ * docs/esputnik-api.md, "The seven web events"), each with the wire event
+ * that should produce it. The page prints nested values as unescaped JSON
+ * inside quotes; here they are the JSON text those examples mean, and its
+ * placeholders (`Phone`, `string`) are filled with concrete values.
  */
 
 export const EMAIL = 'example@email.com'
@@ -17,7 +19,7 @@ interface Example<T extends EventType = EventType> {
   type: T
   url?: string
   data: EventDataMap[T]
-  /** Which locators the visitor is linked with, as in the seed's example. */
+  /** Which locators the visitor is linked with, as in eSputnik's example. */
   locators: { email?: string; phone?: string }
   body: GenerateEventBody
 }
@@ -43,7 +45,7 @@ const example = <T extends EventType>(
   body: { eventTypeKey: type, keyValue: locators.email ?? locators.phone!, params: [...locatorParams(locators), ...params] },
 })
 
-export const SEED_EXAMPLES: Example[] = [
+export const WEB_EVENT_EXAMPLES: Example[] = [
   example('pageViewed', {}, both, [{ name: 'page', value: '{"location":"https://example.com"}' }], 'https://example.com'),
   example('productViewed', { ...PRODUCT, currencyCode: 'USD', properties: { someProductProperty: ['green'] } }, both, [
     { name: 'product', value: '{"productId":"WS01-L-Green","price":45.5,"isInStock":1,"someProductProperty":["green"]}' },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { MappingError } from '../../src/relay/errors.js'
-import { checkEventBody, mapEvent, type GenerateEventBody, type Locators } from '../../src/relay/mapping.js'
-import { wireEvent } from './helpers.js'
-import { SEED_EXAMPLES } from './seed-examples.js'
+import { MappingError } from '../../../src/relay/esputnik/errors.js'
+import { checkEventBody, mapEvent, type GenerateEventBody } from '../../../src/relay/esputnik/event-v2.js'
+import type { Locators } from '../../../src/relay/esputnik/locators.js'
+import { wireEvent } from '../helpers.js'
+import { WEB_EVENT_EXAMPLES } from './event-v2-examples.js'
 
 describe('mapEvent', () => {
-  it.each(SEED_EXAMPLES)('turns a $type event into the body of seed 003’s example', (ex) => {
+  it.each(WEB_EVENT_EXAMPLES)('turns a $type event into the body of eSputnik’s example', (ex) => {
     const event = wireEvent(ex.type, ex.data, { url: ex.url ?? 'https://shop.example.com/p/1' })
     expect(mapEvent(event, ex.locators)).toEqual(ex.body)
   })
@@ -22,7 +23,7 @@ describe('mapEvent', () => {
     expect(mapEvent(page, locators).keyValue).toBe(key)
   })
 
-  it('lists every locator as a param, ids first, then phone and email as the seed does', () => {
+  it('lists every locator as a param, ids first, then phone and email as eSputnik’s examples do', () => {
     const body = mapEvent(page, { email: 'a@b.co', phone: '380501234567', contactId: '42', externalCustomerId: 'c-1' })
     expect(body.params.map((p) => p.name)).toEqual(['contactId', 'externalCustomerId', 'phone', 'email', 'page'])
   })

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { UpstreamError } from '../../src/relay/errors.js'
-import { classifyStatus, createEsputnikClient, parseRetryAfter } from '../../src/relay/esputnik.js'
-import type { GenerateEventBody } from '../../src/relay/mapping.js'
-import { startTestRelay, type TestRelay } from './helpers.js'
+import { classifyStatus, createEsputnikClient, parseRetryAfter } from '../../../src/relay/esputnik/client.js'
+import { UpstreamError } from '../../../src/relay/esputnik/errors.js'
+import { PATH_GENERATE_EVENT, type GenerateEventBody } from '../../../src/relay/esputnik/event-v2.js'
+import { subscribeContact } from '../../../src/relay/esputnik/subscribe.js'
+import { startTestRelay, type TestRelay } from '../helpers.js'
 
 const BODY: GenerateEventBody = { eventTypeKey: 'pageViewed', keyValue: 'a@b.co', params: [{ name: 'page', value: '{"location":"https://x.io"}' }] }
 
@@ -52,7 +53,7 @@ describe('the eSputnik client against the sandbox over HTTP', () => {
   afterAll(() => relay.stop())
 
   it('posts the body with Basic auth whose password is the API key', async () => {
-    expect(await client().generateEvent(BODY)).toEqual({ status: 200, body: '' })
+    expect(await client().post(PATH_GENERATE_EVENT, BODY)).toEqual({ status: 200, body: '' })
     const [req] = (await relay.recorded()).slice(-1)
     expect(req).toMatchObject({ path: '/api/v2/event', authorized: true, body: BODY })
   })
@@ -64,39 +65,39 @@ describe('the eSputnik client against the sandbox over HTTP', () => {
     [500, 'retry', true],
   ] as const)('turns a %i into an UpstreamError (%s) with the status and body', async (status, outcome, retryable) => {
     await relay.faults({ status, count: 1 })
-    const error = await failure(client().generateEvent(BODY))
+    const error = await failure(client().post(PATH_GENERATE_EVENT, BODY))
     expect(error).toBeInstanceOf(UpstreamError)
     expect(error).toMatchObject({ status, outcome, retryable, body: `Injected fault ${status}` })
   })
 
   it('calls Subscribe contact, and takes its 409 (the same request within a minute) as success', async () => {
     const body = { contact: { channels: [{ type: 'email' as const, value: 'sub@example.com' }] }, groups: ['Subscribers'] }
-    const first = await client().subscribeContact(body)
+    const first = await subscribeContact.send(client(), body)
     expect(first.status).toBe(200)
     expect(JSON.parse(first.body)).toEqual({ id: expect.any(Number) })
-    expect(await client().subscribeContact(body)).toEqual({ status: 409, body: 'Duplicated request' })
+    expect(await subscribeContact.send(client(), body)).toEqual({ status: 409, body: 'Duplicated request' })
     const [req] = (await relay.recorded('/api/v1/contact/subscribe')).slice(-1)
     expect(req).toMatchObject({ authorized: true, body })
     await relay.faults({ status: 400, count: 1 })
-    expect(await failure(client().subscribeContact(body))).toMatchObject({ status: 400, outcome: 'dead' })
+    expect(await failure(subscribeContact.send(client(), body))).toMatchObject({ status: 400, outcome: 'dead' })
   })
 
   it('times out a slow answer as retryable', async () => {
     await relay.faults({ latencyMs: 400 })
-    const error = await failure(client(100).generateEvent(BODY))
+    const error = await failure(client(100).post(PATH_GENERATE_EVENT, BODY))
     expect(error).toMatchObject({ status: undefined, outcome: 'retry' })
     expect(error.message).toMatch(/timed out after 100 ms/)
   })
 
   it('treats a reset connection as retryable', async () => {
     await relay.faults({ resets: 1 })
-    const error = await failure(client().generateEvent(BODY))
+    const error = await failure(client().post(PATH_GENERATE_EVENT, BODY))
     expect(error).toMatchObject({ status: undefined, outcome: 'retry' })
     expect(error.message).toMatch(/network error/)
   })
 
   it('treats a refused connection as retryable', async () => {
     const closed = createEsputnikClient({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k', timeoutMs: 1000 })
-    expect(await failure(closed.generateEvent(BODY))).toMatchObject({ outcome: 'retry' })
+    expect(await failure(closed.post(PATH_GENERATE_EVENT, BODY))).toMatchObject({ outcome: 'retry' })
   })
 })

@@ -1,6 +1,4 @@
 import { UpstreamError, type UpstreamOutcome } from './errors.js'
-import type { GenerateEventBody } from './mapping.js'
-import type { SubscribeContactBody } from './subscribe-contact.js'
 
 /**
  * The only outbound HTTP code of the relay. Node's fetch (undici) keeps
@@ -8,13 +6,10 @@ import type { SubscribeContactBody } from './subscribe-contact.js'
  * bounded concurrency is also the number of sockets to eSputnik.
  */
 
-export const PATH_GENERATE_EVENT = '/api/v2/event'
-export const PATH_SUBSCRIBE_CONTACT = '/api/v1/contact/subscribe'
-
 export interface EsputnikClientOptions {
   /** Origin plus optional prefix; a function when it is known only after listen (the built-in sandbox). */
   baseUrl: string | (() => string)
-  /** Sent as the Basic auth password; the user name is ignored by eSputnik. */
+  /** Sent as the Basic auth password; eSputnik ignores the user name. */
   apiKey: string
   timeoutMs: number
   fetch?: typeof fetch
@@ -26,15 +21,20 @@ export interface UpstreamReply {
   body: string
 }
 
+/** How an operation reads an answer's status: `ok`, or what to do about the failure. */
+export type ClassifyStatus = (status: number) => UpstreamOutcome | 'ok'
+
 export interface EsputnikClient {
-  /** Resolves on 2xx; throws an UpstreamError otherwise. */
-  generateEvent(body: GenerateEventBody): Promise<UpstreamReply>
-  /** Resolves on 2xx and on 409, eSputnik's answer to the same request within a minute (esputnik-api.md §2). */
-  subscribeContact(body: SubscribeContactBody): Promise<UpstreamReply>
+  /**
+   * POSTs `body` as JSON to `path`. Resolves when `classify` (default
+   * classifyStatus) calls the status `ok`; throws an UpstreamError otherwise,
+   * and for timeouts and network errors (always `retry`).
+   */
+  post(path: string, body: unknown, classify?: ClassifyStatus): Promise<UpstreamReply>
   baseUrl(): string
 }
 
-/** What to do after an answer (esputnik-api.md, "Retry policy for the relay"). */
+/** What to do after an answer (docs/esputnik-api.md, "Errors and retries"). */
 export function classifyStatus(status: number): UpstreamOutcome | 'ok' {
   if (status >= 200 && status < 300) return 'ok'
   if (status == 401 || status == 403) return 'auth'
@@ -65,7 +65,7 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
   const baseUrl = typeof options.baseUrl == 'function' ? options.baseUrl : () => options.baseUrl as string
   const auth = `Basic ${Buffer.from(`esputnik-relay:${options.apiKey}`).toString('base64')}`
 
-  async function post(path: string, body: unknown, okStatus?: number): Promise<UpstreamReply> {
+  async function post(path: string, body: unknown, classify: ClassifyStatus = classifyStatus): Promise<UpstreamReply> {
     let response: Response
     let text: string
     try {
@@ -80,7 +80,7 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
     } catch (error) {
       throw new UpstreamError(describeFailure(error, options.timeoutMs, path), undefined, 'retry')
     }
-    const outcome = response.status == okStatus ? 'ok' : classifyStatus(response.status)
+    const outcome = classify(response.status)
     if (outcome == 'ok') return { status: response.status, body: text }
     throw new UpstreamError(
       `eSputnik answered ${response.status}: POST ${path}`,
@@ -91,9 +91,5 @@ export function createEsputnikClient(options: EsputnikClientOptions): EsputnikCl
     )
   }
 
-  return Object.freeze({
-    generateEvent: (body: GenerateEventBody) => post(PATH_GENERATE_EVENT, body),
-    subscribeContact: (body: SubscribeContactBody) => post(PATH_SUBSCRIBE_CONTACT, body, 409),
-    baseUrl,
-  })
+  return Object.freeze({ post, baseUrl })
 }

@@ -1,0 +1,18 @@
+import type { Job } from '../store/types.js'
+import { eventV2 } from './event-v2.js'
+import type { Operation, OperationContext } from './operation.js'
+import { subscribeContact } from './subscribe.js'
+
+/**
+ * Every upstream operation the relay makes, in the order they are asked
+ * whether they carry a job: the first that accepts it does. A narrower
+ * operation goes before a broader one that would also take its jobs (e.g. a
+ * batch method for old history before the live event). A new operation is a
+ * new module listed here; the forwarder needs no change.
+ */
+export const OPERATIONS: readonly Operation[] = [eventV2, subscribeContact]
+
+/** The operation that carries `job`, or undefined when none does. */
+export function operationFor(job: Job, context: OperationContext, operations: readonly Operation[] = OPERATIONS): Operation | undefined {
+  return operations.find((operation) => operation.accepts(job, context))
+}
