@@ -1,7 +1,11 @@
-import { JOB_COLUMNS } from './rows.js'
+import type pg from 'pg'
+import type { Statements } from './dialect.js'
+import { LOCK_VISITOR } from './postgres-schema.js'
+import { JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
- * The statements of the PostgreSQL store, the same steps as sqlite-sql.ts.
+ * The statements of the PostgreSQL store (see Statements in dialect.ts for
+ * what each does), the same steps as sqlite-sql.ts.
  * Every bigint comes back as a number (the pool parses int8), every time is
  * ms since the epoch. Payloads and locators are JSON in text columns, not
  * jsonb: jsonb refuses a `\u0000` that JSON.stringify may write, and the
@@ -44,12 +48,7 @@ export const SQL = {
       FOR UPDATE SKIP LOCKED)
     UPDATE jobs SET lease_until = $3 FROM due WHERE jobs.seq = due.seq
     RETURNING ${JOB_COLUMNS.split(', ').map((c) => `jobs.${c}`).join(', ')}`,
-  /**
-   * Makes a visitor's earliest replay job due unless one is due already (in
-   * flight or waiting for a retry). Run only under the visitor's lock, after
-   * queueing replay jobs and after settling one as sent or dead: so at most
-   * one of a visitor's replay jobs is ever due, on every node.
-   */
+  /** Run only under the visitor's lock: so at most one of a visitor's replay jobs is ever due, on every node. */
   promote: `UPDATE jobs SET next_attempt_at = $2
     WHERE seq = (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay ORDER BY occurred_at, seq LIMIT 1)
       AND next_attempt_at IS NULL
@@ -84,3 +83,51 @@ export const SQL = {
   purgeHeld: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'held' AND received_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
   heartbeat: `INSERT INTO meta (k, v) VALUES ('heartbeat', $1) ON CONFLICT (k) DO UPDATE SET v = excluded.v`,
 } as const
+
+/** A visitor's advisory lock key: FNV-1a of its id. Two visitors sharing a key only wait for each other. */
+function lockKey(visitor: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < visitor.length; i++) h = Math.imul(h ^ visitor.charCodeAt(i), 0x01000193)
+  return h | 0
+}
+
+/** The statements on a pool (each its own transaction) or on a connection inside a transaction. */
+export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statements {
+  const rows = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => (await db.query<R>(text, values)).rows
+  const changes = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0
+  return {
+    lockVisitors: async (visitors) => {
+      // Sorted, so two transactions never wait on each other in a cycle.
+      const keys = [...new Set(visitors.map(lockKey))].sort((a, b) => a - b)
+      if (keys.length) await db.query(SQL.lockVisitors, [LOCK_VISITOR, keys])
+    },
+    links: (visitor) => rows<LinkRow>(SQL.links, [visitor]),
+    insertLink: (visitor, since, locators, at) => db.query(SQL.insertLink, [visitor, since, locators, at]),
+    insertEvents: async (visitor, receivedAt, list) => {
+      const column = <K extends keyof (typeof list)[number]>(k: K) => list.map((r) => r[k])
+      const values = [column('id'), column('state'), column('payload'), column('locators'), column('replay'), column('queuedAt'), column('due')]
+      const fresh = new Set((await rows<{ id: string }>(SQL.insertEvents, [visitor, receivedAt, ...values, column('ts')])).map((r) => r.id))
+      // A batch may carry an id twice: only its first row was new.
+      return list.map((r) => fresh.delete(r.id))
+    },
+    insertSubscribe: async (request, at) => (await changes(SQL.insertSubscribe, [request.id, request.visitor, JSON.stringify(request), at, request.ts])) == 1,
+    promote: (visitor, now) => db.query(SQL.promote, [visitor, now]),
+    countHeld: async (visitor) => (await rows<{ n: number }>(SQL.countHeld, [visitor]))[0]!.n,
+    dropHeld: (visitor, count) => changes(SQL.dropHeld, [visitor, count]),
+    releaseHeld: (visitor, locators, heldAfter, now) => changes(SQL.releaseHeld, [visitor, locators, heldAfter, now]),
+    jobsOf: (ids) => rows<{ id: string; visitor: string; replay: boolean }>(SQL.jobsOf, [ids]),
+    retry: (s) => db.query(SQL.retry, [s.id, s.nextAttemptAt, s.error, s.status ?? null]),
+    release: (id) => db.query(SQL.release, [id]),
+    markSent: (id, at) => changes(SQL.sent, [id, at]),
+    markDead: (s) => changes(SQL.dead, [s.id, s.at, s.reason, s.status ?? null]),
+    claim: (now, limit, until) => rows<JobRow>(SQL.claim, [now, limit, until]),
+    listDead: (limit, offset) => rows<DeadRow>(SQL.listDead, [limit, offset]),
+    replayDead: (ids, now) => changes(SQL.replayDead, [ids, now]),
+    retryNow: (now) => changes(SQL.retryNow, [now]),
+    counts: () => rows<{ state: string; n: number }>(SQL.counts),
+    oldestQueued: async () => (await rows<{ at: number | null }>(SQL.oldest))[0]?.at ?? null,
+    purgeSent: (before, limit) => changes(SQL.purgeSent, [before, limit]),
+    purgeHeld: (before, limit) => changes(SQL.purgeHeld, [before, limit]),
+    heartbeat: (value) => db.query(SQL.heartbeat, [value]),
+  }
+}

@@ -1,0 +1,115 @@
+import type { WireEvent } from '../../wire/types.js'
+import { answered, type EventInsert, type Statements, type Work } from './dialect.js'
+import { isSameLink, pickLink } from './links.js'
+import { toLink } from './rows.js'
+import type { InsertResult, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult } from './types.js'
+
+/**
+ * What to insert, hold, link, release and settle: the Store's decisions,
+ * written once for every database (see dialect.ts for how one generator runs
+ * on SQLite and on PostgreSQL). Each runs inside one transaction.
+ */
+
+function* readLinks(s: Statements, visitor: string): Work<Link[]> {
+  return (yield* answered(s.links(visitor))).map(toLink)
+}
+
+/** Held or queued, for which contact, replayed or not: decided by the links in force at the event's ts. */
+function toInsert(event: WireEvent, links: Link[], batch: NewEvents): EventInsert {
+  const link = pickLink(links, event.ts)
+  const state = link || batch.anonymous == 'forward' ? 'queued' : 'held'
+  // Anonymous history that arrives after the first link is replayed like held history.
+  const replay = Boolean(link && event.ts < links[0]!.since)
+  const queuedAt = state == 'queued' ? batch.receivedAt : null
+  return {
+    id: event.id,
+    state,
+    payload: JSON.stringify(event),
+    locators: link ? JSON.stringify(link.locators) : null,
+    replay,
+    queuedAt,
+    due: replay ? null : queuedAt,
+    ts: event.ts,
+  }
+}
+
+/**
+ * The links are read under the visitor's lock, inside the insert's
+ * transaction, so an event is never held after its visitor was linked (the
+ * link's release would miss it).
+ */
+export function* insertEvents(s: Statements, batch: NewEvents): Work<InsertResult> {
+  const { visitor } = batch
+  yield* answered(s.lockVisitors([visitor]))
+  const links = yield* readLinks(s, visitor)
+  const rows = batch.events.map((event) => toInsert(event, links, batch))
+  const fresh = yield* answered(s.insertEvents(visitor, batch.receivedAt, rows))
+  const result = { inserted: 0, duplicates: 0, held: 0, queued: 0, dropped: 0 }
+  let replays = 0
+  rows.forEach((row, i) => {
+    if (!fresh[i]) {
+      result.duplicates++
+    } else {
+      result[row.state]++
+      if (row.replay) replays++
+    }
+  })
+  if (replays) yield* answered(s.promote(visitor, batch.receivedAt))
+  result.inserted = result.held + result.queued
+  if (result.held && batch.maxHeld) {
+    const excess = (yield* answered(s.countHeld(visitor))) - batch.maxHeld
+    if (excess > 0) result.dropped = yield* answered(s.dropHeld(visitor, excess))
+  }
+  return result
+}
+
+/** Links and releases; the caller holds the visitor's lock. */
+function* link(s: Statements, l: NewLink): Work<LinkResult> {
+  let links = yield* readLinks(s, l.visitor)
+  const changed = !isSameLink(pickLink(links, l.since)?.locators, l.locators)
+  if (changed) {
+    yield* answered(s.insertLink(l.visitor, l.since, JSON.stringify(l.locators), l.at))
+    links = yield* readLinks(s, l.visitor)
+  }
+  // Events are held only while a visitor has no link at all, so they are all its first contact's history.
+  const first = JSON.stringify(links[0]!.locators)
+  const released = yield* answered(s.releaseHeld(l.visitor, first, l.heldAfter, l.at))
+  if (released) yield* answered(s.promote(l.visitor, l.at))
+  return { changed, released }
+}
+
+export function* linkVisitor(s: Statements, l: NewLink): Work<LinkResult> {
+  yield* answered(s.lockVisitors([l.visitor]))
+  return yield* link(s, l)
+}
+
+type Done = Extract<Settlement, { outcome: 'sent' | 'dead' }>
+const isDone = (s: Settlement): s is Done => s.outcome == 'sent' || s.outcome == 'dead'
+
+export function* settle(s: Statements, list: Settlement[]): Work<SettleResult> {
+  const result = { linked: 0, released: 0 }
+  const done = list.filter(isDone)
+  const jobs = new Map<string, { visitor: string; replay: boolean | number }>()
+  if (done.length) for (const job of yield* answered(s.jobsOf(done.map((d) => d.id)))) jobs.set(job.id, job)
+  // Every visitor whose replay or link this may touch, locked up front: lockVisitors takes them all in
+  // one sorted order, so two settles never wait on each other in a cycle.
+  const touched = done.filter((d) => jobs.get(d.id)?.replay || (d.outcome == 'sent' && d.link))
+  yield* answered(s.lockVisitors(touched.map((d) => jobs.get(d.id)!.visitor)))
+  for (const d of list) {
+    if (d.outcome == 'retry') yield* answered(s.retry(d))
+    else if (d.outcome == 'release') yield* answered(s.release(d.id))
+    else {
+      const job = jobs.get(d.id)
+      const changes = yield* answered(d.outcome == 'sent' ? s.markSent(d.id, d.at) : s.markDead(d))
+      if (!job || !changes) continue
+      // The next of this visitor's replay may go now.
+      if (job.replay) yield* answered(s.promote(job.visitor, d.at))
+      if (d.outcome != 'sent' || !d.link) continue
+      // In the same transaction as the ack, so a crash cannot leave a sent subscribe without its link.
+      const linked = yield* link(s, { ...d.link, visitor: job.visitor, at: d.at })
+      result.linked += Number(linked.changed)
+      result.released += linked.released
+    }
+  }
+  return result
+}
