@@ -96,10 +96,8 @@ export async function waitFor(url, timeoutMs = 20_000) {
  * unless `port` is given; a restart passes the same one). Its output goes to
  * `<dir>/<name>.log`. Resolves once /healthz answers.
  */
-export async function startRelayProcess({ env = {}, port, dir, name = 'relay', config }) {
-  const dist = distSnapshot()
-  // With `config` overrides, the same relay through bench/lib/relay-main.mjs (see there why).
-  const main = config ? fileURLToPath(new URL('./relay-main.mjs', import.meta.url)) : join(dist, 'relay', 'main.js')
+export async function startRelayProcess({ env = {}, port, dir, name = 'relay' }) {
+  const main = join(distSnapshot(), 'relay', 'main.js')
   port ??= await freePort()
   const log = join(dir, `${name}.log`)
   const fd = openSync(log, 'a')
@@ -112,7 +110,6 @@ export async function startRelayProcess({ env = {}, port, dir, name = 'relay', c
       PORT: String(port),
       LOG_LEVEL: 'warn',
       SQLITE_PATH: join(dir, `${name}.db`),
-      ...(config ? { BENCH_DIST: dist, BENCH_CONFIG: JSON.stringify(config) } : {}),
       ...env,
     },
     stdio: ['ignore', fd, fd],

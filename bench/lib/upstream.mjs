@@ -4,7 +4,10 @@
 // and is counted rather than hidden.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-export function collectUpstream(sandboxUrl, { everyMs = 200 } = {}) {
+/** How often collectUpstream reads the sandbox: a call shows in `calls` at most this long after the sandbox recorded it. */
+export const UPSTREAM_POLL_MS = 200
+
+export function collectUpstream(sandboxUrl, { everyMs = UPSTREAM_POLL_MS } = {}) {
   const calls = []
   let last = 0
   let missed = 0
@@ -68,12 +71,18 @@ export function maxInWindow(times, windowMs = 1000) {
 
 /** Delivered (2xx) calls per id, from the run's id pattern. */
 export function deliveries(calls, ids) {
-  const counts = new Map()
+  return new Map([...deliveryTimes(calls, ids)].map(([id, at]) => [id, at.length]))
+}
+
+/** The sandbox receive times (`at`, ascending) of each id's delivered (2xx) calls. */
+export function deliveryTimes(calls, ids) {
+  const times = new Map()
   for (const c of calls) {
     if (c.status < 200 || c.status >= 300) continue
-    for (const id of new Set(ids.find(c.body))) counts.set(id, (counts.get(id) ?? 0) + 1)
+    for (const id of new Set(ids.find(c.body))) times.set(id, [...(times.get(id) ?? []), c.at])
   }
-  return counts
+  for (const at of times.values()) at.sort((a, b) => a - b)
+  return times
 }
 
 /** How many calls close a 1 s window (ending at them) that holds more than `cap` calls. */

@@ -4,19 +4,34 @@
 // HTTP. No answer may be a 5xx, the relay must not crash (same PID, /healthz
 // and a valid batch still work after), and the store may grow only by the
 // events the relay said it accepted.
+//
+// The relay forwards what it accepts to its built-in sandbox. Each body
+// carries a tag of its own (lib/ids.mjs) in its event's properties, so the
+// upstream record is counted by body: no tag of a refused body may reach it,
+// no tag may be delivered twice, and the 2xx calls must equal the events the
+// store marks sent.
 import fc from 'fast-check'
+import { idMaker } from '../lib/ids.mjs'
+import { quietRow, RELAY_IDLE_POLL_MS, waitUntilQuiet } from '../lib/quiet.mjs'
 import { metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
 import { fmt } from '../lib/report.mjs'
 import { openStore } from '../lib/store.mjs'
+import { collectUpstream, deliveries, UPSTREAM_POLL_MS } from '../lib/upstream.mjs'
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const RAW = '\u0000raw\u0000' // marks where raw text goes into a JSON body
+/** Where each body's own tag goes, replaced after sampling; as long as a tag (16 characters), so bodies keep their sizes. */
+const TAG = 'fTAG_PLACEHOLDER'
 
 const validBatch = (n) => ({
   v: 1,
   visitor: `vfuzz-${String(n).padStart(8, '0')}`,
   currencyCode: 'USD',
-  events: [{ id: `efuzz-${String(n).padStart(8, '0')}`, type: 'productViewed', ts: 1_790_000_000_000, url: 'https://shop.example.com/p/1', data: { productId: 'p1', price: 1, properties: { color: 'green' } } }],
+  events: [{ id: `efuzz-${String(n).padStart(8, '0')}`, type: 'productViewed', ts: 1_790_000_000_000, url: 'https://shop.example.com/p/1', data: { productId: 'p1', price: 1, properties: { color: 'green', ref: TAG } } }],
 })
+/** The body with its placeholder replaced by `tag` (a Buffer byte for byte: latin1 maps each byte to one character and back). */
+const tagged = (body, tag) =>
+  typeof body == 'string' ? body.replaceAll(TAG, tag) : Buffer.from(body.toString('latin1').replaceAll(TAG, tag), 'latin1')
 const PATHS = [
   [], ['v'], ['visitor'], ['currencyCode'], ['sent'], ['events'], ['events', 0], ['events', 0, 'id'], ['events', 0, 'type'],
   ['events', 0, 'ts'], ['events', 0, 'url'], ['events', 0, 'data'], ['events', 0, 'data', 'productId'], ['events', 0, 'data', 'price'],
@@ -111,9 +126,16 @@ const cases = (n) =>
 export async function badInput({ short, seed = 20261123 }) {
   const total = short ? 3000 : 10_000
   const dir = tempDir('bad-input')
-  const relay = await startRelayProcess({ dir, env: { ANONYMOUS_EVENTS: 'hold', INGEST_RATE_PER_MINUTE: '1000000', LOG_LEVEL: 'error' } })
+  const tags = idMaker('f')
+  const relay = await startRelayProcess({ dir, env: { ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', LOG_LEVEL: 'error' } })
+  const upstream = collectUpstream(relay.url)
   const pid = relay.pid
-  const bodies = fc.sample(cases(0), { numRuns: total, seed })
+  const bodies = fc.sample(cases(0), { numRuns: total, seed }).map((c) => {
+    const tag = tags.next()
+    return { ...c, tag, body: tagged(c.body, tag) }
+  })
+  /** Tags of bodies whose event the relay took (a 202 that counted it). */
+  const acceptedTags = new Set()
   const before = await metrics(relay.url)
   const storeBefore = openStore(relay.dbPath)
   const rowsBefore = storeBefore.counts().total
@@ -137,7 +159,11 @@ export async function badInput({ short, seed = 20261123 }) {
         const res = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: c.body, headers, signal: AbortSignal.timeout(10_000) })
         status = res.status
         const text = await res.text()
-        if (status == 202) accepted += JSON.parse(text).accepted
+        if (status == 202) {
+          const n = JSON.parse(text).accepted
+          accepted += n
+          if (n > 0) acceptedTags.add(c.tag)
+        }
         if (status >= 500) fiveXX.push({ kind: c.kind, type: c.type, status, body: String(c.body).slice(0, 200), answer: text.slice(0, 200) })
       } catch (error) {
         networkErrors++
@@ -156,18 +182,44 @@ export async function badInput({ short, seed = 20261123 }) {
   const probe = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: JSON.stringify(validBatch(999_999_999)), headers: { 'content-type': 'text/plain' } }).then((r) => r.status, () => 0)
   const after = await metrics(relay.url)
   const alive = relay.exited == null && relay.pid == pid
+
+  // Forwarding done: nothing queued in the file, then the upstream record
+  // still for longer than the forwarder's idle poll plus two collector polls.
+  // The sandbox answers 2xx or 4xx (a dead letter, never retried), so no
+  // retry delay is pending.
+  const queuedNow = () => {
+    const store = openStore(relay.dbPath)
+    const n = store.counts().queued
+    store.close()
+    return n
+  }
+  let queued = -1
+  for (let until = Date.now() + 60_000; Date.now() < until && (queued = queuedNow()) > 0; ) await sleep(250)
+  const quietMs = 2 * (RELAY_IDLE_POLL_MS + UPSTREAM_POLL_MS)
+  const quiet = await waitUntilQuiet(() => upstream.calls.length, { quietMs, timeoutMs: quietMs + 30_000 })
+  await upstream.stop()
   await relay.stop()
   const store = openStore(relay.dbPath)
-  const rowsAfter = store.counts().total
+  const counts = store.counts()
+  const rowsAfter = counts.total
   const probeStored = store.ids().has('efuzz-999999999')
   store.close()
+
+  const calls = upstream.calls
+  const ok2xx = calls.filter((c) => c.status >= 200 && c.status < 300).length
+  const perTag = deliveries(calls, tags)
+  const twice = [...perTag.values()].filter((n) => n > 1).length
+  // Any call at all, failed ones too, carrying the tag of a body the relay refused.
+  const refusedUpstream = new Set(calls.flatMap((c) => tags.find(c.body)).filter((t) => !acceptedTags.has(t))).size
 
   const acceptedMetric = after.esputnik_relay_events_accepted_total - before.esputnik_relay_events_accepted_total
   const duplicates = after.esputnik_relay_events_duplicate_total - before.esputnik_relay_events_duplicate_total
   const probeRows = probeStored ? 1 : 0
   const grew = rowsAfter - rowsBefore - probeRows
-  const expected = accepted - (duplicates - 0)
-  const ok = fiveXX.length == 0 && networkErrors == 0 && alive && health == 200 && probe == 202 && probeStored && grew == expected
+  const expected = accepted - duplicates
+  const ok =
+    fiveXX.length == 0 && networkErrors == 0 && alive && health == 200 && probe == 202 && probeStored && grew == expected &&
+    queued == 0 && quiet.quiet && upstream.missed == 0 && refusedUpstream == 0 && twice == 0 && ok2xx == counts.sent
   const statusList = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s || 'no answer'}: ${fmt(n)}`).join(', ')
   return {
     name: 'bad input',
@@ -183,6 +235,13 @@ export async function badInput({ short, seed = 20261123 }) {
       ['events the relay said it accepted (202 bodies / metric)', `${fmt(accepted)} / ${fmt(acceptedMetric - 1)}`],
       ['of which ids it had already (metric)', fmt(duplicates)],
       ['rows the store gained (without the probe)', `${fmt(grew)} (expected ${fmt(expected)})`],
+      ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
+      quietRow('the upstream record', quiet, `> 2 × (idle poll ${RELAY_IDLE_POLL_MS / 1000} s + ${UPSTREAM_POLL_MS} ms collector poll)`),
+      ['upstream calls: 2xx / refused by the sandbox (dead letters)', `${fmt(ok2xx)} / ${fmt(calls.length - ok2xx)}`],
+      ['2xx calls = events the store marks sent', `${fmt(ok2xx)} = ${fmt(counts.sent)}`],
+      ['accepted bodies\' tags delivered / delivered twice', `${fmt(perTag.size)} of ${fmt(acceptedTags.size)} / ${fmt(twice)}`],
+      ['tags of refused bodies seen upstream', fmt(refusedUpstream)],
+      ['recorded calls the poller missed', String(upstream.missed)],
     ],
     notes: fiveXX.length ? `5xx examples: ${JSON.stringify(fiveXX.slice(0, 3))}` : '',
   }

@@ -1,14 +1,16 @@
 // SDK storm in Chromium: two tabs of one browser profile (one localStorage,
 // one Web Lock) make helper calls while the network flips offline and online
-// and the tabs reload. Every call's event must reach the relay exactly once
-// (the relay dedups, so the raw repeats the SDK sent are counted too) and the
-// upstream exactly once.
+// and the tabs reload. Every call's event must reach the relay (the relay
+// dedups, so the raw repeats the SDK sent are counted too) and the upstream
+// exactly once: each call carries a tag of its own (lib/ids.mjs) as its
+// category id, and the upstream bodies are counted by those tags.
 import { launch, pageHost, sitePage } from '../lib/browser.mjs'
 import { idMaker } from '../lib/ids.mjs'
 import { freePort, metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
+import { quietRow, RELAY_IDLE_POLL_MS, SDK_FLUSH_INTERVAL_MS, SDK_LEASE_MS, waitUntilQuiet } from '../lib/quiet.mjs'
 import { fmt } from '../lib/report.mjs'
 import { openStore } from '../lib/store.mjs'
-import { collectUpstream, deliveries } from '../lib/upstream.mjs'
+import { collectUpstream, deliveries, UPSTREAM_POLL_MS } from '../lib/upstream.mjs'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 const ready = (page) => page.waitForFunction(() => window.esputnik?.tracker, null, { timeout: 15_000 })
@@ -80,12 +82,33 @@ export async function sdkStorm({ short }) {
       await sleep(250)
     }
     const settled = Date.now()
-    // Anything still to come (a late resend) would show as a duplicate; give it the SDK's lease (5 s) to show.
-    await sleep(short ? 2000 : 6000)
+    // A late resend shows as one more raw event at the relay. What can still
+    // send one: a request a reloading page sent as it left stays leased for
+    // the SDK's lease, and a tab looks again every flush interval; a send
+    // that failed while the network was up waits the SDK's backoff, 1–2 s
+    // then 2–4 s (a failure while offline is retried at once on `online`).
+    // So the relay's count of raw events must stay still for longer than
+    // lease + flush interval + 1 s.
+    const rawEvents = async () => {
+      const m = await metrics(relay.url)
+      return m.esputnik_relay_events_accepted_total + m.esputnik_relay_events_rejected_total
+    }
+    const sdkQuietMs = SDK_LEASE_MS + SDK_FLUSH_INTERVAL_MS + 1000
+    const sdkQuiet = await waitUntilQuiet(rawEvents, { quietMs: sdkQuietMs, timeoutMs: sdkQuietMs + 30_000 })
+    // Still stored in the profile (localStorage is shared by both tabs): a request that could be sent after this point.
+    const leftInProfile = await tabs[0].evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('esputnik:q:')).length)
     const m = await metrics(relay.url)
-    // Wait for the relay to forward it all (300/s), then read what reached the sandbox.
-    for (let i = 0; i < 120 && (await metrics(relay.url))['esputnik_relay_jobs{state="queued"}'] > 0; i++) await sleep(250)
-    await sleep(500)
+    // The relay forwards it all (300/s): nothing queued in the file, then the
+    // upstream record still for longer than the forwarder's idle poll plus two
+    // polls of the collector (no upstream fails here, so no retry waits).
+    for (let until = Date.now() + 30_000; Date.now() < until; await sleep(250)) {
+      const store = openStore(relay.dbPath)
+      const queued = store.counts().queued
+      store.close()
+      if (queued == 0) break
+    }
+    const upQuietMs = 2 * (RELAY_IDLE_POLL_MS + UPSTREAM_POLL_MS)
+    const upQuiet = await waitUntilQuiet(() => upstream.calls.length, { quietMs: upQuietMs, timeoutMs: upQuietMs + 30_000 })
     await upstream.stop()
     await context.close()
 
@@ -100,7 +123,9 @@ export async function sdkStorm({ short }) {
     const upLost = made.filter((x) => !perTag.has(x.tag)).length
     const upTwice = [...perTag.values()].filter((n) => n > 1).length
     const distinctMade = new Set(made.map((x) => x.id)).size
-    const ok = missing.length == 0 && extra.length == 0 && distinctMade == made.length && upLost == 0 && upTwice == 0 && pageErrors.length == 0
+    const ok =
+      missing.length == 0 && extra.length == 0 && distinctMade == made.length && upLost == 0 && upTwice == 0 && pageErrors.length == 0 &&
+      sdkQuiet.quiet && leftInProfile == 0 && upQuiet.quiet
     return {
       name: 'SDK storm',
       ok,
@@ -115,6 +140,9 @@ export async function sdkStorm({ short }) {
         ['ids at the relay that no call made', fmt(extra.length)],
         ['raw events the relay received / of which repeats (dedup absorbed)', `${fmt(received)} / ${fmt(dupes)}`],
         ['last call → all at the relay', `${fmt((settled - lastCall) / 1000, 1)} s`],
+        quietRow('the relay\'s raw event count', sdkQuiet, `> SDK lease ${SDK_LEASE_MS / 1000} s + flush interval ${SDK_FLUSH_INTERVAL_MS / 1000} s + 1 s`),
+        ['requests still stored in the profile after that', fmt(leftInProfile)],
+        quietRow('the upstream record', upQuiet, `> 2 × (idle poll ${RELAY_IDLE_POLL_MS / 1000} s + ${UPSTREAM_POLL_MS} ms collector poll)`),
         ['upstream: never delivered / delivered twice', `${upLost} / ${upTwice}`],
         ['page errors / failed evaluate calls', `${pageErrors.length} / ${counts.errors}`],
       ],
