@@ -1,6 +1,7 @@
 import resolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
+import { dts } from 'rollup-plugin-dts'
 
 // ES2021 keeps `||=` and `??=` short; every browser with fetch keepalive has it.
 // Property names are left alone: items written to localStorage by one version
@@ -27,5 +28,17 @@ export default [
       { file: 'dist/index.cjs', format: 'cjs' },
     ],
     plugins: [typescript({ tsconfig: './tsconfig.build.json', declaration: true, declarationDir: 'dist/types' })],
+  },
+  {
+    // The public types as one file per module format, so that `import` and
+    // `require` consumers under moduleResolution node16 each get types of their
+    // own kind (packages/esputnik-tracker/package.json, "exports").
+    input: 'src/sdk/index.ts',
+    external: ['js-cookie'],
+    output: [
+      { file: 'dist/index.d.mts', format: 'es' },
+      { file: 'dist/index.d.cts', format: 'es' },
+    ],
+    plugins: [dts({ tsconfig: './tsconfig.build.json' })],
   },
 ]
