@@ -45,7 +45,8 @@ export async function checkBoot(app) {
   const port = await freePort()
   const sqlitePath = join(app, 'data', 'check.db')
   const env = cleanEnv({ PORT: String(port), HOST: '127.0.0.1', SQLITE_PATH: sqlitePath, LOG_LEVEL: 'info' })
-  for (const name of Object.keys(env)) if (/^(ESPUTNIK|DATABASE|UPSTREAM|SANDBOX|SDK)_/.test(name)) delete env[name]
+  // The relay's settings come from this check alone: no key (the sandbox), SQLite, development mode.
+  for (const name of Object.keys(env)) if (/^(ESPUTNIK|DATABASE|UPSTREAM|SANDBOX|SDK)_|^NODE_ENV$/.test(name)) delete env[name]
   const child = spawn(join(app, 'node_modules/.bin/esputnik-relay'), [], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stdout.on('data', (chunk) => (output += chunk))
