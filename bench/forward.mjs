@@ -118,5 +118,5 @@ console.log(
     ],
   ),
 )
-console.log(`\nGoal (issue 7): ≥ 95 % of the cap, never over it. Measured ${fmt((achieved / rate) * 100, 1)} %, peak ${window.max}/${rate}.`)
+console.log(`\nGoal: ≥ 95 % of the cap, never over it. Measured ${fmt((achieved / rate) * 100, 1)} %, peak ${window.max}/${rate}.`)
 if (window.max > rate || never || !run.drained) process.exitCode = 1

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:size — our SDK builds and four peers' script-tag files:
-// raw, then re-minified with terser (as shared/design/peers.md measured them,
-// so unminified dists compare fairly), gzip -9 and brotli 11.
+// raw, then re-minified with terser (so unminified dists compare fairly),
+// gzip -9 and brotli 11.
 // Peers are installed with `npm install` at pinned versions into a folder
 // under the OS temp dir, never into this repo.
 import { spawnSync } from 'node:child_process'
@@ -12,7 +12,7 @@ import { minify } from 'terser'
 import { ROOT, ensureBuilt, tempDir } from './lib/relay.mjs'
 import { commandLine, fmt, header, progress, table } from './lib/report.mjs'
 
-/** Issue 7's goal for the script-tag build with every feature. */
+/** The size goal for the script-tag build with every feature. */
 const GOAL_GZIP = 2500
 
 const PEERS = [
@@ -114,6 +114,6 @@ console.log(
 console.log()
 const gap = iife.shipped.gz - GOAL_GZIP
 console.log(
-  `Goal (issue 7): script tag with every feature ≤ ${fmt(GOAL_GZIP)} B gzip. As shipped: ${fmt(iife.shipped.gz)} B → ` +
+  `Goal: script tag with every feature ≤ ${fmt(GOAL_GZIP)} B gzip. As shipped: ${fmt(iife.shipped.gz)} B → ` +
     (gap > 0 ? `${fmt(gap)} B over.` : `${fmt(-gap)} B to spare.`),
 )

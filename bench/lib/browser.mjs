@@ -1,6 +1,7 @@
 // Debian's Chromium through Playwright's API (no test runner), with the
-// flags of shared/design/toolchain.md; and a tiny loopback web host for the
-// pages the benches load.
+// flags in CHROMIUM_ARGS (headless, no sandbox, no GPU, no QUIC, no
+// background traffic); and a tiny loopback web host for the pages the
+// benches load.
 import { chromium } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run reliability — the four reliability scenarios of issue 7, one after
+// npm run reliability — the four reliability scenarios, one after
 // another, each with its own relay processes and temp folder, then a table
 // per scenario and a verdict. Exit code 1 when any check fails.
 //
