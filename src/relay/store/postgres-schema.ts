@@ -1,4 +1,5 @@
 import type { Pool } from 'pg'
+import { QUEUE_INDEXES } from './schema.js'
 
 /**
  * Advisory lock classes (the two-int4 form, a key space apart from bigint
@@ -35,12 +36,8 @@ export const MIGRATIONS: string[] = [
     last_status     integer,
     done_at         bigint
   );
-  -- Partial indexes keep each access path small whatever the number of sent rows.
-  CREATE INDEX jobs_due ON jobs (next_attempt_at, seq) WHERE state = 'queued';
+  ${QUEUE_INDEXES}
   CREATE INDEX jobs_held ON jobs (visitor, occurred_at, seq) WHERE state = 'held';
-  CREATE INDEX jobs_held_age ON jobs (received_at) WHERE state = 'held';
-  CREATE INDEX jobs_sent_age ON jobs (received_at) WHERE state = 'sent';
-  CREATE INDEX jobs_dead ON jobs (done_at) WHERE state = 'dead';
   CREATE INDEX jobs_replay ON jobs (visitor, occurred_at, seq) WHERE state = 'queued' AND replay;
   CREATE INDEX jobs_replay_head ON jobs (visitor) WHERE state = 'queued' AND replay AND next_attempt_at IS NOT NULL;
   -- One row per change of a visitor's contact; an event goes to the link in force at its ts.

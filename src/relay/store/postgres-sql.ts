@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import type { Statements } from './dialect.js'
 import { LOCK_VISITOR } from './postgres-schema.js'
-import { JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
+import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
  * The statements of the PostgreSQL store (see Statements in dialect.ts for
@@ -73,10 +73,6 @@ export const SQL = {
     WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
   releaseHeld: `UPDATE jobs SET state = 'queued', locators = $2, replay = true, queued_at = $4, next_attempt_at = NULL
     WHERE visitor = $1 AND state = 'held' AND received_at >= $3`,
-  counts: `SELECT 'held' AS state, count(*) AS n FROM jobs WHERE state = 'held'
-    UNION ALL SELECT 'queued', count(*) FROM jobs WHERE state = 'queued'
-    UNION ALL SELECT 'sent', count(*) FROM jobs WHERE state = 'sent'
-    UNION ALL SELECT 'dead', count(*) FROM jobs WHERE state = 'dead'`,
   oldest: `SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`,
   /** Two nodes purging at once take different chunks instead of queueing on the same rows. */
   purgeSent: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE state = 'sent' AND received_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
@@ -124,7 +120,7 @@ export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statement
     listDead: (limit, offset) => rows<DeadRow>(SQL.listDead, [limit, offset]),
     replayDead: (ids, now) => changes(SQL.replayDead, [ids, now]),
     retryNow: (now) => changes(SQL.retryNow, [now]),
-    counts: () => rows<{ state: string; n: number }>(SQL.counts),
+    counts: () => rows<{ state: string; n: number }>(COUNT_BY_STATE),
     oldestQueued: async () => (await rows<{ at: number | null }>(SQL.oldest))[0]?.at ?? null,
     purgeSent: (before, limit) => changes(SQL.purgeSent, [before, limit]),
     purgeHeld: (before, limit) => changes(SQL.purgeHeld, [before, limit]),

@@ -1,5 +1,5 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises'
-import { createWaiter } from '../waiter.js'
+import { createWaiter } from '../forward/waiter.js'
 import type { Store } from './types.js'
 
 export interface PurgerOptions {

@@ -38,6 +38,11 @@ export interface DeadRow extends JobRow {
 
 export const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
 
+/** How many jobs are in each state, as rows of (state, n); the same SQL in both dialects. */
+export const COUNT_BY_STATE = ['held', 'queued', 'sent', 'dead']
+  .map((state) => `SELECT '${state}' AS state, count(*) AS n FROM jobs WHERE state = '${state}'`)
+  .join(' UNION ALL ')
+
 export function toJob(r: JobRow): Job {
   const base = {
     seq: r.seq,

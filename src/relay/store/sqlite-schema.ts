@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { QUEUE_INDEXES } from './schema.js'
 
 /**
  * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
@@ -23,12 +24,8 @@ export const MIGRATIONS: string[] = [
     last_status     INTEGER,
     done_at         INTEGER
   );
-  -- Partial indexes keep each access path small whatever the number of sent rows.
-  CREATE INDEX jobs_due ON jobs (next_attempt_at, seq) WHERE state = 'queued';
+  ${QUEUE_INDEXES}
   CREATE INDEX jobs_held ON jobs (visitor, seq) WHERE state = 'held';
-  CREATE INDEX jobs_held_age ON jobs (received_at) WHERE state = 'held';
-  CREATE INDEX jobs_sent_age ON jobs (received_at) WHERE state = 'sent';
-  CREATE INDEX jobs_dead ON jobs (done_at) WHERE state = 'dead';
   CREATE TABLE links (
     visitor   TEXT PRIMARY KEY,
     locators  TEXT NOT NULL,

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { Statements } from './dialect.js'
-import { JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
+import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
  * The statements of the SQLite store (see Statements in dialect.ts for what
@@ -34,12 +34,7 @@ export function createSqliteStatements(db: Database): Statements {
     `SELECT ${JOB_COLUMNS}, last_error, last_status, done_at
      FROM jobs WHERE state = 'dead' ORDER BY done_at DESC, seq DESC LIMIT ? OFFSET ?`,
   )
-  const counts = db.prepare<[], { state: string; n: number }>(
-    `SELECT 'held' AS state, count(*) AS n FROM jobs WHERE state = 'held'
-     UNION ALL SELECT 'queued', count(*) FROM jobs WHERE state = 'queued'
-     UNION ALL SELECT 'sent', count(*) FROM jobs WHERE state = 'sent'
-     UNION ALL SELECT 'dead', count(*) FROM jobs WHERE state = 'dead'`,
-  )
+  const counts = db.prepare<[], { state: string; n: number }>(COUNT_BY_STATE)
   const oldest = db.prepare<[], { at: number | null }>(`SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`)
   const insertLink = changes('INSERT INTO visitor_links (visitor, since, locators, linked_at) VALUES (?, ?, ?, ?)')
   const dropHeld = changes(
