@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { Job, NewEvents, Store, SubscribePayload } from '../../../src/relay/store/types.js'
 import type { EventType } from '../../../src/wire/types.js'
 import { wireEvent } from '../helpers.js'
-import type { StoreHarness } from './contract.js'
+import { storePerTest, type StoreHarness } from './harness.js'
 
 const T0 = 1_800_000_000_000
 const LEASE = 30_000
@@ -40,13 +40,8 @@ async function drain(store: Store, now = T0 + 100): Promise<Job[]> {
 /** The identity half of the Store contract: subscribe jobs, links, replay order. */
 export function describeIdentityContract(name: string, open: () => Promise<StoreHarness>) {
   describe(`Store contract, identity: ${name}`, () => {
-    let h: StoreHarness
     let store: Store
-    beforeEach(async () => {
-      h = await open()
-      store = h.store
-    })
-    afterEach(async () => h.cleanup())
+    const h = storePerTest(open, (opened) => (store = opened))
 
     it('queues a subscribe once per id, and links its visitor in the commit that acks it', async () => {
       await store.insertEvents(held('visitor-sub', [search('a', T0 - 2), search('b', T0 - 1)]))

@@ -1,15 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { NewEvents, Store } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
 import { describeIdentityContract } from './contract-identity.js'
-
-/** A fresh, empty store; `reopen` closes it and opens the same data again. */
-export interface StoreHarness {
-  store: Store
-  reopen(): Promise<Store>
-  cleanup(): Promise<void>
-}
+import { storePerTest, type StoreHarness } from './harness.js'
 
 const T0 = 1_800_000_000_000
 const LEASE = 30_000
@@ -28,17 +22,12 @@ const batch = (visitor: string, count: number, extra: Partial<NewEvents> = {}): 
 
 /**
  * What every Store must do, whatever it is built on. Run it with a factory:
- * `describeStoreContract('sqlite', () => …)`; the PostgreSQL store runs the same.
+ * `describeStoreContract('SQLite', async () => ({ open, remove }))`; the PostgreSQL store runs the same.
  */
 export function describeStoreContract(name: string, open: () => Promise<StoreHarness>) {
   describe(`Store contract: ${name}`, () => {
-    let h: StoreHarness
     let store: Store
-    beforeEach(async () => {
-      h = await open()
-      store = h.store
-    })
-    afterEach(async () => h.cleanup())
+    const h = storePerTest(open, (opened) => (store = opened))
 
     it('stores a batch once: a resent id is counted as a duplicate and queued only once', async () => {
       const b = batch('visitor-aaaa', 3)

@@ -1,9 +1,13 @@
+import { rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createPostgresStore, type PostgresStore } from '../../../src/relay/store/postgres.js'
+import { migrate as migrateSqlite } from '../../../src/relay/store/sqlite-schema.js'
 import type { Job, Store } from '../../../src/relay/store/types.js'
-import { wireEvent } from '../helpers.js'
+import { tempDir, wireEvent } from '../helpers.js'
 import { createTestDatabase, queryDatabase, type TestDatabase } from '../postgres.js'
 import { describeStoreContract } from './contract.js'
 
@@ -11,19 +15,7 @@ const open = (db: TestDatabase) => createPostgresStore({ connectionString: db.ur
 
 describeStoreContract('PostgreSQL', async () => {
   const db = await createTestDatabase()
-  let store: Store = await open(db)
-  return {
-    store,
-    async reopen() {
-      await store.close()
-      store = await open(db)
-      return store
-    },
-    async cleanup() {
-      await store.close()
-      await db.drop()
-    },
-  }
+  return { open: () => open(db), remove: () => db.drop() }
 })
 
 const T0 = 1_800_000_000_000
@@ -52,6 +44,31 @@ describe('PostgreSQL store', () => {
     expect([a.migrated, b.migrated].sort()).toEqual([[], [1]])
     expect((await node()).migrated).toEqual([])
     expect(await queryDatabase(db.url, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }])
+  })
+
+  it('ends its migrations with the tables, columns and indexes a migrated SQLite file has', async () => {
+    db = await createTestDatabase()
+    await node()
+    const dir = tempDir()
+    const sqlite = new Database(join(dir, 'schema.db'))
+    migrateSqlite(sqlite)
+    const tables = ['jobs', 'visitor_links', 'meta']
+    const sqliteColumns = tables.flatMap((t) => (sqlite.pragma(`table_info(${t})`) as { name: string }[]).map((c) => `${t}.${c.name}`))
+    const sqliteIndexes = sqlite.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL`).all()
+    sqlite.close()
+    rmSync(dir, { recursive: true, force: true })
+    const pgColumns = await queryDatabase<{ c: string }>(
+      db.url,
+      `SELECT table_name || '.' || column_name AS c FROM information_schema.columns WHERE table_name = ANY($1)`,
+      [tables],
+    )
+    const pgIndexes = await queryDatabase<{ name: string }>(
+      db.url,
+      `SELECT indexname AS name FROM pg_indexes WHERE tablename = ANY($1) AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key'`,
+      [tables],
+    )
+    expect(pgColumns.map((r) => r.c).sort()).toEqual(sqliteColumns.sort())
+    expect(pgIndexes.map((r) => r.name).sort()).toEqual(sqliteIndexes.map((r) => r.name).sort())
   })
 
   it('fails a call stuck behind a lock after statementTimeoutMs instead of hanging, and works again once the lock is gone', async () => {

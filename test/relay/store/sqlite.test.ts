@@ -4,25 +4,14 @@ import { describe, expect, it } from 'vitest'
 import Database from 'better-sqlite3'
 import { MIGRATIONS } from '../../../src/relay/store/sqlite-schema.js'
 import { createSqliteStore } from '../../../src/relay/store/sqlite.js'
-import type { Store } from '../../../src/relay/store/types.js'
 import { tempDir, wireEvent } from '../helpers.js'
 import { describeStoreContract } from './contract.js'
 
 describeStoreContract('SQLite', async () => {
   const dir = tempDir()
-  const path = join(dir, 'store.db')
-  let store: Store = createSqliteStore({ path })
   return {
-    store,
-    async reopen() {
-      await store.close()
-      store = createSqliteStore({ path })
-      return store
-    },
-    async cleanup() {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
+    open: async () => createSqliteStore({ path: join(dir, 'store.db') }),
+    remove: async () => rmSync(dir, { recursive: true, force: true }),
   }
 })
 
