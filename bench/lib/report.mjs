@@ -78,7 +78,11 @@ export function percentile(values, p) {
 export function commandLine(script) {
   const args = process.argv.slice(2).join(' ')
   const npm = process.env.npm_lifecycle_event
-  return npm ? `npm run ${npm}${args ? ` -- ${args}` : ''}` : `node ${script}${args ? ` ${args}` : ''}`
+  if (!npm) return `node ${script}${args ? ` ${args}` : ''}`
+  // The npm script's own arguments (`--short` of reliability:short) are not ones the user added.
+  const own = (process.env.npm_lifecycle_script ?? '').split(/\s+/).slice(2).join(' ')
+  const extra = own && args.startsWith(own) ? args.slice(own.length).trim() : args
+  return `npm run ${npm}${extra ? ` -- ${extra}` : ''}`
 }
 
 /** Prints a line to stderr: progress goes there, so stdout is only the report. */
