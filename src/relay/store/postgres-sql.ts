@@ -13,11 +13,7 @@ import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } 
  */
 
 export const SQL = {
-  /**
-   * Serialises the writers of these visitors (insert, link, settling a
-   * replay job) across every node, in the order given: callers sort the keys,
-   * so two transactions never wait on each other in a cycle.
-   */
+  /** Across every node, in the order of the keys given (lockVisitors below sorts them). */
   lockVisitors: 'SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k',
   links: 'SELECT visitor, since, locators, linked_at FROM visitor_links WHERE visitor = $1 ORDER BY since, seq',
   insertLink: 'INSERT INTO visitor_links (visitor, since, locators, linked_at) VALUES ($1, $2, $3, $4)',

@@ -2,9 +2,9 @@ import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
 
 /**
- * The relay's durable state. Every method returns a Promise, so an
- * implementation over a network database (PostgreSQL with
- * `FOR UPDATE SKIP LOCKED` leases) drops in where the SQLite one is used.
+ * The relay's durable state. Every method returns a Promise, so the
+ * embedded SQLite store and the PostgreSQL one (several nodes, `FOR UPDATE
+ * SKIP LOCKED` leases) are used alike; both are store.ts over a dialect.
  *
  * Rows are "jobs" for eSputnik: events (Generate event v2) and subscribe
  * requests (Subscribe contact), sharing leases, retries and dead letters.
