@@ -12,7 +12,7 @@ import { distSnapshot } from '../lib/relay.mjs'
 import { maxInWindow } from '../lib/upstream.mjs'
 
 const { values: args } = parseArgs({ options: { rate: { type: 'string', default: '300' }, seconds: { type: 'string', default: '8' } } })
-const { createPacer } = await import(pathToFileURL(join(distSnapshot(), 'relay', 'pacer.js')).href)
+const { createPacer } = await import(pathToFileURL(join(distSnapshot(), 'relay', 'forward', 'pacer.js')).href)
 const rate = Number(args.rate)
 const pacer = createPacer({ ratePerSec: rate, guardMs: 20, startDelayMs: 0 })
 const signal = new AbortController().signal

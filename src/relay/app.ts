@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import { trackConnections } from './drain.js'
 import { handleError } from './errors.js'
 import { createEsputnikClient, type EsputnikClient } from './esputnik/client.js'
-import { createForwarder, type Forwarder } from './forwarder.js'
+import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import { createLoggerOptions } from './log.js'
 import { createMetrics, type RelayMetrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
@@ -106,28 +106,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     fetch: deps.fetch,
     now,
   })
-  const forwarder = createForwarder({
-    store,
-    client,
-    metrics,
-    log: app.log.child({ component: 'forwarder' }),
-    ratePerSec: config.upstreamRatePerSec,
-    subscribeRatePerSec: config.upstreamSubscribeRatePerSec,
-    concurrency: config.upstreamConcurrency,
-    claimBatch: config.claimBatch,
-    leaseMs: config.leaseMs,
-    idlePollMs: config.idlePollMs,
-    retryBaseMs: config.retryBaseMs,
-    retryMaxMs: config.retryMaxMs,
-    retryForMs: config.retryForMs,
-    authPauseMs: config.authPauseMs,
-    heldTtlMs: config.heldTtlMs,
-    replayOccurredAt: config.replayOccurredAt,
-    rateGuardMs: config.rateGuardMs,
-    startDelayMs: config.forwardStartDelayMs,
-    now,
-    random: deps.random,
-  })
+  const forwarder = createForwarder(config, { store, client, metrics, log: app.log.child({ component: 'forwarder' }), now, random: deps.random })
   const purger = createPurger({
     store,
     dedupMs: config.dedupMs,
@@ -171,7 +150,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(sdkRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)
-  await app.register(healthRoutes, { store, metrics, now, pausedUntil: () => forwarder.pausedUntil(), logLevel })
+  await app.register(healthRoutes, { store, metrics, now, pauses: () => forwarder.pauses(), logLevel })
   if (sandbox) await app.register(sandbox.plugin, { prefix: '/sandbox', logLevel })
 
   if (config.autoStart) {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { StoreCounts } from './store/types.js'
+import type { JobKind, StoreCounts } from './store/types.js'
 
 /**
  * Prometheus metrics on a registry of their own, so two relays in one process
@@ -15,8 +15,10 @@ export interface RelayMetrics {
   sent: Counter
   retried: Counter
   dead: Counter<'reason'>
-  upstreamSeconds: Histogram<'outcome'>
-  paused: Gauge
+  /** outcome: ok, retry, dead or auth; operation: the upstream operation's name (esputnik/registry.ts). */
+  upstreamSeconds: Histogram<'outcome' | 'operation'>
+  /** 1 while the operation is paused after eSputnik refused the API key for it. */
+  paused: Gauge<'operation'>
   subscribesAccepted: Counter
   subscribesSent: Counter
   subscribesDead: Counter
@@ -26,6 +28,10 @@ export interface RelayMetrics {
   replayed: Counter
   /** reason: cap (HELD_EVENTS_MAX_PER_VISITOR) or expired (HELD_EVENTS_TTL_DAYS). */
   heldDropped: Counter<'reason'>
+  /** Counts a job eSputnik accepted, on its kind's counter. */
+  jobSent(kind: JobKind): void
+  /** Counts a job moved to dead letters, on its kind's counter. */
+  jobDead(kind: JobKind, reason: 'mapping' | 'upstream' | 'expired'): void
 }
 
 export interface MetricsOptions {
@@ -74,6 +80,11 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
     },
   })
 
+  const sent = counter('events_sent_total', 'Events eSputnik accepted')
+  const dead = labelled('events_dead_total', 'Events moved to dead letters', 'reason')
+  const subscribesSent = counter('subscribes_sent_total', 'Subscribe contact calls eSputnik accepted (409, a repeat within a minute, included)')
+  const subscribesDead = counter('subscribes_dead_total', 'Subscribe requests moved to dead letters')
+
   return {
     registry,
     accepted: counter('events_accepted_total', 'Events accepted by POST /v1/e (duplicates included)'),
@@ -81,32 +92,30 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
     duplicates: counter('events_duplicate_total', 'Accepted events whose id was already stored'),
     held: counter('events_held_total', 'Events held until their visitor is linked to a contact'),
     queued: counter('events_queued_total', 'Events queued for eSputnik'),
-    sent: counter('events_sent_total', 'Events eSputnik accepted'),
+    sent,
     retried: counter('events_retried_total', 'Failed calls scheduled for another attempt'),
-    dead: new Counter({
-      name: PREFIX + 'events_dead_total',
-      help: 'Events moved to dead letters',
-      labelNames: ['reason'],
-      registers: [registry],
-    }),
+    dead,
     upstreamSeconds: new Histogram({
       name: PREFIX + 'upstream_request_duration_seconds',
-      help: 'Latency of calls to eSputnik',
-      labelNames: ['outcome'],
+      help: 'Latency of calls to eSputnik, by outcome and operation',
+      labelNames: ['outcome', 'operation'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
     paused: new Gauge({
       name: PREFIX + 'upstream_paused',
-      help: '1 while forwarding is paused after eSputnik refused the API key',
+      help: '1 while an operation is paused after eSputnik refused the API key for it',
+      labelNames: ['operation'],
       registers: [registry],
     }),
     subscribesAccepted: counter('subscribes_accepted_total', 'Subscribe requests stored by POST /v1/subscribe (repeats of an id not counted)'),
-    subscribesSent: counter('subscribes_sent_total', 'Subscribe contact calls eSputnik accepted (409, a repeat within a minute, included)'),
-    subscribesDead: counter('subscribes_dead_total', 'Subscribe requests moved to dead letters'),
+    subscribesSent,
+    subscribesDead,
     links: labelled('links_total', 'Visitors linked to a contact, or to another one (repeats of the same link not counted)', 'source'),
     identifyRefused: counter('identify_refused_total', 'Identify calls refused with 401: signature or server token missing or wrong'),
     replayed: counter('events_replayed_total', 'Held events eSputnik accepted after their visitor was linked'),
     heldDropped: labelled('events_held_dropped_total', 'Held events deleted unsent: over HELD_EVENTS_MAX_PER_VISITOR (cap) or past HELD_EVENTS_TTL_DAYS (expired)', 'reason'),
+    jobSent: (kind) => (kind == 'subscribe' ? subscribesSent.inc() : sent.inc()),
+    jobDead: (kind, reason) => (kind == 'subscribe' ? subscribesDead.inc() : dead.inc({ reason })),
   }
 }

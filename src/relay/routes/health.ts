@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
+import type { AuthPause } from '../forward/auth-pause.js'
 import type { RelayMetrics } from '../metrics.js'
 import type { Store } from '../store/types.js'
 
 export interface HealthRouteOptions {
   store: Store
   metrics: RelayMetrics
-  /** Set while forwarding is paused after a 401/403. */
-  pausedUntil: () => number | undefined
+  /** The operations paused after a 401/403. */
+  pauses: () => AuthPause[]
   now: () => number
 }
 
@@ -22,8 +23,9 @@ export async function healthRoutes(app: FastifyInstance, o: HealthRouteOptions) 
       request.log.error({ err }, 'store is not writable')
       problems.push('store is not writable')
     }
-    const paused = o.pausedUntil()
-    if (paused) problems.push(`forwarding paused until ${new Date(paused).toISOString()}: eSputnik refused the API key`)
+    for (const { operation, until, status } of o.pauses()) {
+      problems.push(`${operation} paused until ${new Date(until).toISOString()}: eSputnik refused the API key (${status})`)
+    }
     return reply.code(problems.length ? 503 : 200).send({ ready: problems.length == 0, problems })
   })
 

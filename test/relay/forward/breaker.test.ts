@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createBreaker } from '../../src/relay/breaker.js'
+import { createBreaker } from '../../../src/relay/forward/breaker.js'
 
 function breakerAt(clock: { t: number }) {
   const opened: number[] = []

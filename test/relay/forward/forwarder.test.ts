@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { BatchResponse } from '../../src/wire/types.js'
-import { stoppedAfterEach, batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from './helpers.js'
-import { WEB_EVENT_EXAMPLES } from './esputnik/event-v2-examples.js'
+import type { BatchResponse } from '../../../src/wire/types.js'
+import { stoppedAfterEach, batchOf, linkTo, startTestRelay, waitFor, wireEvent, type TestRelay } from '../helpers.js'
+import { WEB_EVENT_EXAMPLES } from '../esputnik/event-v2-examples.js'
 
 const start = stoppedAfterEach(startTestRelay)
 
@@ -155,7 +155,7 @@ describe('forwarding beacons to eSputnik (the sandbox)', () => {
       const t = await (await fetch(`${relay.url}/metrics`)).text()
       return t.includes('esputnik_relay_jobs{state="sent"} 1') && t
     }, 'the sent gauge')
-    expect(text).toContain('esputnik_relay_upstream_request_duration_seconds_count{outcome="ok"} 1')
+    expect(text).toContain('esputnik_relay_upstream_request_duration_seconds_count{outcome="ok",operation="event-v2"} 1')
     expect(text).toContain('esputnik_relay_queue_age_seconds 0\n')
   })
 })

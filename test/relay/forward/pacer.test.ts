@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createPacer } from '../../src/relay/pacer.js'
+import { createPacer } from '../../../src/relay/forward/pacer.js'
 
 /** A fake clock whose sleeps advance time, optionally late like real timers. */
 function fakeClock(lateMs = 0) {

@@ -1,5 +1,5 @@
-import type { RelayMetrics } from './metrics.js'
-import type { Settlement, Store } from './store/types.js'
+import type { RelayMetrics } from '../metrics.js'
+import type { Settlement, Store } from '../store/types.js'
 
 export interface SettlerLog {
   info(fields: object, message: string): void

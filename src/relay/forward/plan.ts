@@ -1,0 +1,57 @@
+import type { Operation, OperationContext } from '../esputnik/operation.js'
+import { operationFor } from '../esputnik/registry.js'
+import type { Job } from '../store/types.js'
+
+/** One call to make: up to `operation.maxBatch` jobs and their items, in the same order. */
+export interface Call {
+  operation: Operation
+  jobs: Job[]
+  items: unknown[]
+}
+
+export interface Plan {
+  calls: Call[]
+  /** Jobs no call is made for: no operation carries them, or eSputnik would refuse their body. */
+  refused: { job: Job; reason: string }[]
+}
+
+/**
+ * Pure: the calls that carry claimed jobs. Each job goes to the first
+ * operation that accepts it and becomes its item; the items of one operation
+ * are cut into calls of at most `maxBatch`, and the calls keep the claim
+ * order of their first job (oldest first).
+ */
+export function planCalls(jobs: Job[], operations: readonly Operation[], context: OperationContext): Plan {
+  const open = new Map<Operation, Call>()
+  const plan: Plan = { calls: [], refused: [] }
+  for (const job of jobs) {
+    const operation = operationFor(job, context, operations)
+    if (!operation) {
+      plan.refused.push({ job, reason: `no upstream operation carries a ${job.kind} job` })
+      continue
+    }
+    let item: unknown
+    try {
+      item = operation.toItem(job, context)
+    } catch (error) {
+      plan.refused.push({ job, reason: (error as Error).message })
+      continue
+    }
+    let call = open.get(operation)
+    if (!call || call.jobs.length >= operation.maxBatch) {
+      call = { operation, jobs: [], items: [] }
+      open.set(operation, call)
+      plan.calls.push(call)
+    }
+    call.jobs.push(job)
+    call.items.push(item)
+  }
+  return plan
+}
+
+/** The two halves of a call, for finding the item eSputnik refused a whole batch for. */
+export function splitCall(call: Call): [Call, Call] {
+  const half = Math.ceil(call.jobs.length / 2)
+  const part = (from: number, to?: number): Call => ({ operation: call.operation, jobs: call.jobs.slice(from, to), items: call.items.slice(from, to) })
+  return [part(0, half), part(half)]
+}
