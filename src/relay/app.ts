@@ -8,9 +8,8 @@ import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import { createLoggerOptions } from './log.js'
 import { createMetrics, type RelayMetrics } from './metrics.js'
 import { healthRoutes } from './routes/health.js'
-import { serverRoutes } from './routes/identify.js'
-import { ingestRoutes } from './routes/ingest.js'
-import { sdkRoute } from './routes/sdk.js'
+import { ingestRoutes } from './ingest/index.js'
+import { sdkScriptRoute } from './ingest/sdk-script.js'
 import { createSandbox, type Sandbox } from './sandbox/index.js'
 import { createPurger, type Purger } from './store/purger.js'
 import { openStore } from './store/open.js'
@@ -122,32 +121,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.setErrorHandler(handleError)
   // Sheds load with 503 + Retry-After when the event loop stalls, before requests time out in the browser.
   await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
-  const onQueued = () => forwarder.wake()
-  await app.register(ingestRoutes, {
-    store,
-    metrics,
-    allowedOrigins: config.allowedOrigins,
-    ingestRatePerMinute: config.ingestRatePerMinute,
-    anonymousEvents: config.anonymousEvents,
-    heldMaxPerVisitor: config.heldMaxPerVisitor,
-    heldTtlMs: config.heldTtlMs,
-    subscribeRatePerMinute: config.subscribeRatePerMinute,
-    subscribeRatePerVisitor: config.subscribeRatePerVisitor,
-    identifySecret: config.identifySecret,
-    identifyTrust: config.identifyTrust,
-    visitorCookie: config.visitorCookie,
-    // Two access lines per beacon, thousands a second, cost a tenth of the
-    // relay's ingest capacity (bench/RESULTS.md, F8); /metrics counts them.
-    // LOG_LEVEL=debug shows them again.
-    eventsLogLevel: config.logLevel == 'info' ? 'warn' : config.logLevel,
-    now,
-    onQueued,
-  })
-  if (config.serverToken) {
-    await app.register(serverRoutes, { store, metrics, heldTtlMs: config.heldTtlMs, now, onQueued, serverToken: config.serverToken })
-  }
+  await app.register(ingestRoutes, { config, store, metrics, now, onQueued: () => forwarder.wake() })
   warnAboutIdentify(app, config)
-  await app.register(sdkRoute, { file: config.sdkFile })
+  await app.register(sdkScriptRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)
   await app.register(healthRoutes, { store, metrics, now, pauses: () => forwarder.pauses(), logLevel })

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { ConfigError } from './errors.js'
 import { ENV_SCHEMA, type EnvValues } from './env-schema.js'
-import type { VisitorCookieOptions } from './visitor-cookie.js'
+import type { VisitorCookieOptions } from './ingest/visitor-cookie.js'
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { stoppedAfterEach, batchOf, waitFor, wireEvent } from '../helpers.js'
 import { WEB_EVENT_EXAMPLES } from '../esputnik/event-v2-examples.js'
-import { bodyOf, deliveries, metric, paramOf, startIdentityRelay, subscribeBody, TS } from './support.js'
+import { bodyOf, deliveries, metric, paramOf, startIdentityRelay, subscribeBody, TS } from '../identity-helpers.js'
 
 const start = stoppedAfterEach(startIdentityRelay)
 

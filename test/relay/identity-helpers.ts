@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { signSubject } from '../../../src/relay/auth.js'
-import type { RecordedRequest } from '../../../src/relay/sandbox/recorder.js'
-import { startTestRelay, waitFor, type TestRelay } from '../helpers.js'
+import { signSubject } from '../../src/relay/ingest/auth.js'
+import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
+import { startTestRelay, waitFor, type TestRelay } from './helpers.js'
 
 /** What the identity tests share: a secret, request builders, and readers of what the sandbox recorded. */
 

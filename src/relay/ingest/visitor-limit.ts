@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 /**
  * A second limit keyed by the visitor id of the body, after the per-IP one of
  * the route: one visitor cannot flood eSputnik with subscribes from many IPs.
- * `app` must have @fastify/rate-limit registered (ingestRoutes does).
+ * `app` must have @fastify/rate-limit registered (index.ts registers it for the browsers' routes).
  */
 export function limitPerVisitor(app: FastifyInstance, max: number) {
   const check = app.createRateLimit({

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
 
-export interface SdkRouteOptions {
+export interface SdkScriptRouteOptions {
   /** The IIFE build, `dist/esputnik-tracker.min.js`. */
   file: string
 }
@@ -28,7 +28,7 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
  * lists have no third-party host to match. The file is re-read only when its
  * mtime or size changes (a rebuild), and answered 304 for a matching ETag.
  */
-export async function sdkRoute(app: FastifyInstance, o: SdkRouteOptions) {
+export async function sdkScriptRoute(app: FastifyInstance, o: SdkScriptRouteOptions) {
   let cached: Cached | undefined
 
   async function load(): Promise<Cached | undefined> {

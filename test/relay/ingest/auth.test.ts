@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { isBearer, isValidSignature, signSubject } from '../../src/relay/auth.js'
+import { isBearer, isValidSignature, signSubject } from '../../../src/relay/ingest/auth.js'
 
 const SECRET = 'a-secret-of-some-length'
 

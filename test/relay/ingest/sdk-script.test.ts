@@ -1,7 +1,7 @@
 import { rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { matchesEtag } from '../../../src/relay/routes/sdk.js'
+import { matchesEtag } from '../../../src/relay/ingest/sdk-script.js'
 import { startTestRelay, tempDir, type TestRelay } from '../helpers.js'
 
 describe('GET /sdk.js', () => {

@@ -2,11 +2,17 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseBatch } from '../../wire/batch.js'
 import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
-import { refreshVisitorCookie } from '../visitor-cookie.js'
-import type { IngestRouteOptions } from './ingest.js'
+import type { LogLevel } from '../config.js'
+import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
+import { refreshVisitorCookie } from './visitor-cookie.js'
 
-/** The SDK's keepalive fetch caps bodies at 64 KB, so nothing bigger is a real batch. */
-export const MAX_BATCH_BYTES = 64 * 1024
+/**
+ * The level of `/v1/e`'s own logger. Two access lines per beacon, thousands
+ * a second, cost a tenth of the relay's ingest capacity (bench/RESULTS.md,
+ * the ingest runs), and /metrics counts the beacons; so at `info` they are
+ * left out, and warnings and errors still show. LOG_LEVEL=debug shows them.
+ */
+export const eventsLogLevel = (level: LogLevel): LogLevel => (level == 'info' ? 'warn' : level)
 
 /** The page a beacon came from, for relative pageViewed urls: its Origin, else its Referer (never `null`). */
 export function pageBase(request: FastifyRequest): string | undefined {
@@ -19,10 +25,11 @@ export function pageBase(request: FastifyRequest): string | undefined {
  * `POST /v1/e`: the SDK's batches. Answers 202 only once the accepted events
  * are committed; a bad event is listed in `rejected` and does not sink the rest.
  */
-export function eventsRoute(app: FastifyInstance, o: IngestRouteOptions) {
+export function eventsRoute(app: FastifyInstance, o: IngestOptions) {
+  const { anonymousEvents, heldMaxPerVisitor, ingestRatePerMinute, logLevel, visitorCookie } = o.config
   app.post<{ Body: unknown }>(
     PATHS.events,
-    { bodyLimit: MAX_BATCH_BYTES, logLevel: o.eventsLogLevel, config: { rateLimit: { max: o.ingestRatePerMinute, timeWindow: 60_000 } } },
+    { bodyLimit: MAX_BATCH_BYTES, logLevel: eventsLogLevel(logLevel), config: { rateLimit: { max: ingestRatePerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
       // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`.
       const { visitor, events, rejected } = parseBatch(request.body, { base: pageBase(request) })
@@ -31,8 +38,8 @@ export function eventsRoute(app: FastifyInstance, o: IngestRouteOptions) {
           visitor,
           events,
           receivedAt: o.now(),
-          anonymous: o.anonymousEvents,
-          maxHeld: o.heldMaxPerVisitor,
+          anonymous: anonymousEvents,
+          maxHeld: heldMaxPerVisitor,
         })
         o.metrics.duplicates.inc(result.duplicates)
         o.metrics.held.inc(result.held)
@@ -40,8 +47,8 @@ export function eventsRoute(app: FastifyInstance, o: IngestRouteOptions) {
         o.metrics.heldDropped.inc({ reason: 'cap' }, result.dropped)
         if (result.queued) o.onQueued()
       }
-      if (o.visitorCookie) {
-        const cookie = refreshVisitorCookie(o.visitorCookie, app.parseCookie(request.headers.cookie ?? ''), visitor, request.protocol == 'https')
+      if (visitorCookie) {
+        const cookie = refreshVisitorCookie(visitorCookie, app.parseCookie(request.headers.cookie ?? ''), visitor, request.protocol == 'https')
         if (cookie) reply.setCookie(cookie.name, cookie.value, cookie.attributes)
       }
       o.metrics.accepted.inc(events.length)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { stoppedAfterEach, batchOf, waitFor, wireEvent, type TestRelay } from '../helpers.js'
-import { bodyOf, deliveries, identifyBody, metric, paramOf, SERVER_TOKEN, sign, startIdentityRelay, subscribeBody } from './support.js'
+import { bodyOf, deliveries, identifyBody, metric, paramOf, SERVER_TOKEN, sign, startIdentityRelay, subscribeBody } from '../identity-helpers.js'
 
 const start = stoppedAfterEach(startIdentityRelay)
 

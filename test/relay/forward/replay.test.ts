@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { RecordedRequest } from '../../../src/relay/sandbox/recorder.js'
 import type { WireEvent } from '../../../src/wire/types.js'
 import { batchOf, startTestRelay, waitFor, wireEvent, type TestRelay } from '../helpers.js'
-import { paramOf, startIdentityRelay, subscribeBody, TS } from './support.js'
+import { paramOf, startIdentityRelay, subscribeBody, TS } from '../identity-helpers.js'
 
 let relays: TestRelay[] = []
 afterEach(async () => {
