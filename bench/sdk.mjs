@@ -228,7 +228,7 @@ async function longTasks(throttle) {
     const t0 = Date.now()
     await page.reload()
     await ready(page)
-    // Until the queue is empty (bounded): requests sent during the unload stay leased for 5 s (queue.ts LEASE).
+    // Until the queue is empty (bounded): requests sent during the unload stay leased for 5 s (LEASE in src/sdk/queue.ts).
     let left = queued
     while (left && Date.now() - t0 < 20_000) {
       await sleep(250)

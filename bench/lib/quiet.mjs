@@ -50,7 +50,7 @@ export function quietRow(what, result, why) {
 
 /**
  * The relay's forwarder, finding nothing to claim, looks at the store again
- * after this long (`idlePollMs` in the relay's config.ts).
+ * after this long (`idlePollMs` in src/relay/ops/config.ts).
  */
 export const RELAY_IDLE_POLL_MS = 1000
 /**

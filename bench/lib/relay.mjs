@@ -57,7 +57,7 @@ export function distSnapshot() {
   const base = join(ROOT, '.tmp', 'bench')
   mkdirSync(base, { recursive: true })
   const dir = mkdtempSync(join(base, 'dist-'))
-  // The relay imports ../wire; config.ts finds the SDK at ../../dist/esputnik-tracker.min.js.
+  // The relay imports ../wire; it finds the SDK three folders up from dist/relay/ops/ (src/relay/ops/env-schema.ts DEFAULT_SDK_FILE).
   cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true, filter: (src) => !src.includes(`${join(ROOT, 'dist', 'demo')}`) })
   onExit(() => rmSync(dir, { recursive: true, force: true }))
   return (snapshot = join(dir, 'dist'))
