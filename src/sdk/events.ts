@@ -1,23 +1,5 @@
-import type { CartProduct, EventDataMap, EventType, ProductProperties, WireEvent } from '../wire/types.js'
-
-/** What the site passes to each helper. `isInStock`/`isFound` take booleans or eSputnik's 0/1. */
-export interface ProductInput {
-  productId: string
-  price: number
-  isInStock?: boolean | 0 | 1
-  currencyCode?: string
-  properties?: ProductProperties
-}
-
-export interface HelperInputs {
-  pageViewed: { url?: string }
-  productViewed: ProductInput
-  productCategoryViewed: { productCategoryId: string }
-  cartUpdated: { products: CartProduct[]; currencyCode?: string }
-  productAddedToWishlist: ProductInput
-  productImpressions: { recomVariantId: string; products: { productId: string }[] }
-  searchRequest: { search: string; isFound?: boolean | 0 | 1 }
-}
+import type { EventDataMap, EventType, WireEvent } from '../wire/types.js'
+import type { HelperInputs } from './types.js'
 
 /**
  * Turns a helper's input into a wire event: `event` carries what the tracker
@@ -35,6 +17,7 @@ export function buildEvent<T extends EventType>(
   event: Omit<WireEvent<T>, 'data'>,
   cartId?: string,
 ): WireEvent<T> {
+  // A pageViewed's own url replaces the page's; it is no part of `data`.
   const { url = event.url, ...data }: Record<string, any> = { ...input, recycleStateId: cartId }
   return { ...event, url, data: data as EventDataMap[T] }
 }

@@ -1,10 +1,10 @@
-import Cookies from 'js-cookie'
+import type { CookieJar } from './cookie-jar.js'
 import type { ResolvedOptions } from './options.js'
 import { isSecurePage } from './page.js'
 import type { KV } from './storage.js'
 import { randomId } from './uuid.js'
 
-/** The only module that touches cookies. */
+/** The only module that touches cookies (through the jar it is given). */
 export interface Identity {
   /** The visitor id, created and stored on first use. */
   get(): string
@@ -22,19 +22,24 @@ export interface Identity {
  * else memory), so tracking goes on. An id another script left in the cookie
  * (eSputnik's own uses `sc`) is kept, so both agree on the visitor.
  */
-export function createIdentity({ cookieName: name, cookieDays, cookieDomain: domain }: ResolvedOptions, kv: KV): Identity {
+export function createIdentity(
+  { cookieName: name, cookieDays, cookieDomain: domain }: ResolvedOptions,
+  kv: KV,
+  jar: CookieJar,
+): Identity {
   let id = ''
   const write = (value: string) => {
-    Cookies.set(name, value, { expires: cookieDays, domain, sameSite: 'Lax', secure: isSecurePage() })
-    if (Cookies.get(name) != value) kv.set(name, value)
-    return (id = value)
+    jar.set(name, value, { expires: cookieDays, domain, sameSite: 'Lax', secure: isSecurePage() })
+    if (jar.get(name) != value) kv.set(name, value)
+    id = value
+    return id
   }
   return {
-    get: () => id || write(Cookies.get(name) || kv.get(name) || randomId()),
+    get: () => id || write(jar.get(name) || kv.get(name) || randomId()),
     reset: () => write(randomId()),
     clear() {
       id = ''
-      Cookies.remove(name, { domain })
+      jar.remove(name, { domain })
       kv.remove(name)
     },
   }

@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '../wire/types.js'
-import type { Tracker } from './tracker.js'
+import type { Tracker } from './types.js'
 
 /** What createTracker gives where there is no browser (SSR): a tracker that does nothing and throws nothing. */
 export function createInertTracker(): Tracker {
@@ -11,5 +11,5 @@ export function createInertTracker(): Tracker {
     reset: none,
   }
   for (const name of [...EVENT_TYPES, 'subscribe', 'identify', 'optIn', 'optOut']) inert[name] = none
-  return Object.freeze(inert) as Tracker
+  return Object.freeze(inert) as unknown as Tracker
 }

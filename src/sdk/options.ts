@@ -1,11 +1,6 @@
-/** What `onError` receives: which call failed and why. */
-export interface TrackerError {
-  /** The helper or step that failed, e.g. `productViewed` or `send`. */
-  method: string
-  /** A sentence naming the field and what it should be, or the relay's answer. */
-  message: string
-}
+import type { TrackerError } from './types.js'
 
+/** The site's consent state at load; see `consent`. */
 export type Consent = 'granted' | 'pending' | 'denied'
 
 export interface TrackerOptions {
@@ -18,78 +13,82 @@ export interface TrackerOptions {
    * Name of the first-party cookie that keeps the visitor id. `sc` is the
    * name eSputnik's own web script uses, so an existing value is reused and
    * both scripts agree on the visitor.
-   * @default 'sc'
+   * @defaultValue 'sc'
    */
   cookieName?: string
   /**
    * Cookie domain, e.g. `example.com` so `shop.` and `blog.example.com`
    * share the visitor. Unset, the cookie belongs to the page's host only.
-   * @default undefined (host-only)
+   * @defaultValue undefined (host-only)
    */
   cookieDomain?: string
   /**
    * Cookie lifetime in days, renewed on every visit. Browsers cap cookies at 400 days.
-   * @default 400
+   * @defaultValue 400
    */
   cookieDays?: number
   /**
    * Send a `pageViewed` on load and, with `spa`, on each route change.
-   * @default true
+   * @defaultValue true
    */
   autoPageViews?: boolean
   /**
    * How a single-page app changes routes: `history` (pushState, replaceState,
    * popstate), `hash` (also hashchange, `#/route`), or `false` (page loads only).
    * A rewrite of the same route (scroll state, `/` → `/#/`) is never a new view.
-   * @default 'history'
+   * @defaultValue 'history'
    */
   spa?: 'history' | 'hash' | false
   /**
    * ISO 4217 currency added to product and cart events that name none.
-   * @default undefined (eSputnik uses the organisation's currency)
+   * @defaultValue undefined (eSputnik uses the organisation's currency)
    */
   currencyCode?: string
   /**
    * `granted` tracks; `pending` keeps events in memory until `optIn()`;
    * `denied` sends nothing and stores no id. A visitor's own `optIn()` /
-   * `optOut()` is remembered and wins over `pending` and `granted`.
-   * @default 'granted'
+   * `optOut()` is remembered in localStorage (`esputnik:consent`) across page
+   * loads and wins over `pending` and `granted`; `denied` always wins.
+   * @defaultValue 'granted'
    */
   consent?: Consent
   /**
    * Treat `navigator.globalPrivacyControl` as `consent: 'denied'`.
-   * @default false
+   * @defaultValue false
    */
   respectGPC?: boolean
   /**
-   * Log each event, send and rejection to the console.
-   * @default false
+   * Log each event, each retry with its cause, and each refusal to the console.
+   * @defaultValue false
    */
   debug?: boolean
   /**
-   * Called with the reason when a call is refused (bad input) or the relay
-   * refuses a request. The SDK never throws into the page.
-   * @default undefined
+   * Called once per event (or subscribe, identify) the relay refuses, with
+   * the helper's name, the id and the reason; and once for a request whose
+   * delivery keeps failing (network, CORS, 5xx). See {@link TrackerError}.
+   * The SDK never throws into the page; an `onError` that throws is ignored.
+   * On the script tag: `esputnik('onError', function (error) {…})`.
+   * @defaultValue undefined
    */
   onError?: (error: TrackerError) => void
   /**
    * Milliseconds to gather events into one request.
-   * @default 1000
+   * @defaultValue 1000
    */
   flushInterval?: number
   /**
    * Events per request; reaching it sends at once.
-   * @default 20
+   * @defaultValue 20
    */
   batchSize?: number
   /**
    * Most undelivered events kept in localStorage; the oldest go first.
-   * @default 500
+   * @defaultValue 500
    */
   maxQueueEvents?: number
   /**
    * Most bytes of undelivered events kept in localStorage; the oldest go first.
-   * @default 262144
+   * @defaultValue 262144
    */
   maxQueueBytes?: number
 }

@@ -4,7 +4,11 @@ import type { KV } from './storage.js'
 /** What a stored request is, and where it goes: `/v1/` + kind (wire PATHS): an event batch (`e`), a subscribe or an identify. */
 export type RequestKind = 'e' | 'subscribe' | 'identify'
 
-/** One undelivered request, as stored. Short keys: it lives in the visitor's localStorage. */
+/**
+ * One undelivered request, as stored. Short keys: it lives in the visitor's
+ * localStorage, and a record one version wrote is read by the next, so the
+ * keys never change (rollup.config.mjs keeps the minifier off them).
+ */
 export interface Stored {
   /** Where it goes. */
   p: RequestKind
@@ -16,6 +20,8 @@ export interface Stored {
   c: number
   /** Leased until (ms): a tab is sending it. */
   l: number
+  /** Failed attempts so far (408, 429, 5xx, network), across page loads; absent before the first. */
+  f?: number
 }
 
 export interface Queue {
@@ -29,7 +35,7 @@ export interface Queue {
   take(now: number): [string, Stored] | null | undefined
   /** Delivered, or refused for good. */
   remove(key: string): void
-  /** Not delivered: free at once for the next try, which the backoff or `online` times. */
+  /** Not delivered: stored as `stored` (its failure count), free at once for the next try, which the backoff or `online` times. */
   release(key: string, stored: Stored): void
   clear(): void
 }
@@ -42,8 +48,18 @@ const PREFIX = 'esputnik:q:'
  */
 export const LEASE = 5e3
 
-/** Exponential from 1 s to 5 min, with jitter so a recovered relay is not hit by every visitor at once. */
-export const backoff = (failures: number): number => Math.min(300e3, 1000 * 2 ** failures) * (0.5 + Math.random() / 2)
+/** The longest wait between two tries. */
+export const MAX_BACKOFF = 300e3
+
+/**
+ * The wait after the `failures`-th failure in a row: 2 s, 4 s, 8 s … up to
+ * 5 min, each time between half of it and all of it (jitter), so a recovered
+ * relay is not hit by every visitor at once.
+ */
+export function backoff(failures: number): number {
+  const ceiling = Math.min(MAX_BACKOFF, 1000 * 2 ** failures)
+  return ceiling * (0.5 + Math.random() / 2)
+}
 
 /**
  * Undelivered requests, one localStorage key each: every key is written by
@@ -80,17 +96,29 @@ export function createQueue(
       // From the newest, so what goes over the caps is the oldest, and the
       // last free one met is the oldest free one.
       for (const [key, stored] of load().reverse()) {
-        if ((events += stored.n) > maxQueueEvents || (bytes += stored.b.length) > maxQueueBytes) {
+        events += stored.n
+        bytes += stored.b.length
+        if (events > maxQueueEvents || bytes > maxQueueBytes) {
           debug('dropped', key)
           kv.remove(key)
-        } else if (stored.l < now) free = [key, stored]
-        else leased = null
+        } else if (stored.l < now) {
+          free = [key, stored]
+        } else {
+          leased = null
+        }
       }
       if (free) save(free[0], { ...free[1], l: now + LEASE })
       return free ?? leased
     },
-    remove: (key) => kv.remove(key),
-    release: (key, stored) => kv.get(key) && save(key, { ...stored, l: 0 }),
-    clear: () => load().forEach(([key]) => kv.remove(key)),
+    remove(key) {
+      kv.remove(key)
+    },
+    release(key, stored) {
+      // Another tab may have delivered it meanwhile (its lease ran out).
+      if (kv.get(key)) save(key, { ...stored, l: 0 })
+    },
+    clear() {
+      for (const [key] of load()) kv.remove(key)
+    },
   }
 }

@@ -1,50 +1,73 @@
+import type { BatchResponse } from '../wire/types.js'
 import type { Queue, Stored } from './queue.js'
 import { send } from './transport.js'
+import type { TrackerError, TrackerMethod } from './types.js'
 
 export interface Sender {
   /**
    * Sends every free request, under a cross-tab lock. Resolves undefined when
-   * all were settled, false when one waits for a retry, null when another tab
-   * holds the lock or a lease: try again soon.
+   * all were settled, null when another tab holds the lock or a lease (try
+   * again soon), and the reason (`HTTP 503`, `network error`) when one failed
+   * and waits for a retry.
    */
-  flush(): Promise<false | null | undefined>
+  flush(): Promise<string | null | undefined>
   /** The page may be going away: send at once, without waiting for the lock. */
   leave(): Promise<unknown>
 }
 
+/** After this many failed attempts in a row, a request's delivery is reported as failing. */
+export const REPORT_AFTER = 3
+
+/** 408, 429, 5xx and network errors (0) are passing trouble; any other 4xx will not get better. */
+const isRetryable = (status: number) => !status || status == 408 || status == 429 || status >= 500
 
 export function createSender(
   endpoint: string,
   queue: Queue,
-  report: (method: string, message: string) => void,
+  report: (error: TrackerError) => void,
   debug: (...args: unknown[]) => void,
 ): Sender {
-  const take = () => queue.take(Date.now())
-
-  /** Resolves false when the request must be retried. */
+  /** Resolves the reason when the request must be retried. */
   const deliver = async ([key, stored]: [string, Stored]) => {
     const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
-    // 408, 429, 5xx and network errors are passing trouble; any other 4xx
-    // will not get better.
-    if (!status || status == 408 || status == 429 || status >= 500) {
-      debug(stored.p, status, 'retry')
-      queue.release(key, stored)
-      return false
-    }
     // A beacon (-1) gets no answer: the request stays stored and leased, is
     // sent again later, and the relay's dedup on event id absorbs the repeat.
-    if (status > 0) queue.remove(key)
-    // A refusal, or a batch the relay took with some events rejected: the
-    // relay's answer names each one and why.
-    if (status >= 300 || text.includes('"reason"')) report(stored.p, `${status} ${text}`)
-    return true
+    if (status < 0) return
+    // What it carries, for onError: a batch's events, or the one subscribe or identify.
+    const body = JSON.parse(stored.b)
+    const items: { type: TrackerMethod; id: string }[] = body.events || [{ type: stored.p, id: body.id }]
+    if (isRetryable(status)) {
+      const reason = status ? `HTTP ${status}` : 'network error'
+      const failures = (stored.f || 0) + 1
+      queue.release(key, { ...stored, f: failures })
+      if (failures == REPORT_AFTER) report({ method: 'send', reason, ids: items.map((item) => item.id) })
+      return reason
+    }
+    queue.remove(key)
+    let answer: Partial<BatchResponse> & { error?: string } = {}
+    try {
+      answer = JSON.parse(text)
+    } catch {}
+    // A refusal of the whole request refuses each thing in it; a batch the
+    // relay took names the events it refused, each with its reason.
+    const refused =
+      status < 300
+        ? answer.rejected || []
+        : items.map(({ id }) => ({ id, reason: `HTTP ${status}` + (answer.error ? `: ${answer.error}` : '') }))
+    for (const { id, reason } of refused) {
+      const item = items.find((candidate) => candidate.id == id)
+      report({ method: item ? item.type : 'send', id, reason })
+    }
   }
 
   const flush = async () => {
     let next
-    while ((next = take())) if (!(await deliver(next))) return false
+    while ((next = queue.take(Date.now()))) {
+      const failure = await deliver(next)
+      if (failure) return failure
+    }
     // null: what is left is leased by a page that is sending it, or left it.
-    return next as null | undefined
+    return next
   }
 
   return {
@@ -52,10 +75,10 @@ export function createSender(
     // when a tab dies. Elsewhere the localStorage lease on each request
     // (queue.ts) keeps two tabs off the same one, and the relay's dedup
     // absorbs a race.
-    flush: () =>
-      (navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => lock && flush()) ?? flush()) as Promise<
-        false | null | undefined
-      >,
+    flush() {
+      const locked = navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => (lock ? flush() : null))
+      return (locked ?? flush()) as Promise<string | null | undefined>
+    },
     // Runs to its first await at once, so the oldest free request (usually
     // what the page has just stored) leaves before the page does; the rest
     // follow if the page lives on (it was only hidden), else next load.

@@ -4,10 +4,13 @@
  * stub's place:
  *
  *   window.esputnik=window.esputnik||function(){(esputnik.q=esputnik.q||[]).push(arguments)}
+ *   esputnik('onError', function (error) { console.warn(error.method, error.reason) })
  *   <script async src="https://relay.example.com/sdk.js" data-endpoint="https://relay.example.com"></script>
  */
-import { createBrowserTracker, type Tracker } from './tracker.js'
+import { smallJar } from './cookie-jar.js'
+import { createBrowserTracker } from './tracker.js'
 import type { TrackerOptions } from './options.js'
+import type { Tracker, TrackerError } from './types.js'
 
 type Stub = ((...args: unknown[]) => void) & { q?: Iterable<unknown>[]; tracker?: Tracker }
 
@@ -25,9 +28,16 @@ try {
       options[key] = value
     }
   }
-  const tracker = createBrowserTracker(options as unknown as TrackerOptions)
+  // A function cannot ride in a data-* attribute: `esputnik('onError', fn)` sets it.
+  let onError: ((error: TrackerError) => void) | undefined
+  options.onError = (error: TrackerError) => onError?.(error)
+  const tracker = createBrowserTracker(options as unknown as TrackerOptions, smallJar)
   /** `esputnik('productViewed', {...})`: one bad call does not stop the others. */
   const call: Stub = (name, ...args) => {
+    if (name == 'onError') {
+      onError = args[0] as typeof onError
+      return
+    }
     try {
       return (tracker as any)[name as string](...args)
     } catch {}

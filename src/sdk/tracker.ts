@@ -1,60 +1,71 @@
-import { EVENT_TYPES, WIRE_VERSION, type EventType, type IdentifyRequest, type SubscribeRequest } from '../wire/types.js'
-import { buildEvent, type HelperInputs } from './events.js'
+import { EVENT_TYPES, WIRE_VERSION, type EventType } from '../wire/types.js'
+import type { CookieJar } from './cookie-jar.js'
+import { buildEvent } from './events.js'
 import { createIdentity } from './identity.js'
-import { resolveOptions, type TrackerOptions } from './options.js'
+import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js'
 import { currentUrl, hasGPC, onPageEvents } from './page.js'
 import { backoff, createQueue, type RequestKind } from './queue.js'
 import { createSender } from './sender.js'
 import { watchRoutes } from './spa.js'
-import { createStorage } from './storage.js'
+import { createStorage, type KV } from './storage.js'
+import type { HelperInputs, Tracker, TrackerError, TrackerMethod } from './types.js'
 import { randomId } from './uuid.js'
 
-export type SubscribeInput = Omit<SubscribeRequest, 'v' | 'id' | 'visitor' | 'ts'>
-export type IdentifyInput = Omit<IdentifyRequest, 'v' | 'id' | 'visitor' | 'ts'>
+const CART = 'esputnik:cart'
+/** The visitor's own choice, `granted` or `denied`, written by optIn() and optOut(). */
+const CONSENT = 'esputnik:consent'
 
-/** Each call returns the id of what it queued ('' when consent is denied or the call failed). */
-export type Tracker = { readonly [T in EventType]: (input: HelperInputs[T]) => string } & {
-  pageViewed(input?: HelperInputs['pageViewed']): string
-  /** Sends a Subscribe contact through the relay, which then joins this visitor's history to the contact. */
-  subscribe(input: SubscribeInput): string
-  /** Links a logged-in visitor; `signature` is HMAC-SHA256 from your backend. */
-  identify(input: IdentifyInput): string
-  /** The anonymous visitor id ('' without consent). */
-  readonly visitorId: string
-  /** The cart's recycleStateId; `reset()` after a purchase starts a new cart. */
-  readonly cart: { readonly id: string; reset(): string }
-  /** Sends what is queued now; resolves when the relay has answered, or the send failed and waits for a retry. */
-  flush(): Promise<void>
-  /** A new visitor id, e.g. on logout. */
-  reset(): string
-  optIn(): void
-  optOut(): void
+/**
+ * Where the trackers of this page live, by endpoint: a global symbol, so the
+ * script tag and an npm bundle on the same page, or a component created twice
+ * (React StrictMode), share one tracker and one set of page listeners.
+ */
+export const TRACKERS = Symbol.for('esputnik')
+
+/**
+ * The consent at load: true granted, false denied, undefined pending. GPC,
+ * when the site asks to honour it, and the site's `denied` always win; then the
+ * visitor's own optIn() / optOut() of an earlier page; then the site's option.
+ */
+function initialConsent(opts: ResolvedOptions, kv: KV): boolean | undefined {
+  if ((opts.respectGPC && hasGPC()) || opts.consent == 'denied') return false
+  const choice = kv.get(CONSENT)
+  if (choice) return choice == 'granted'
+  if (opts.consent == 'pending') return undefined
+  return true
 }
 
-const CART = 'esputnik:cart'
-
-/** The tracker of a real page; `createTracker` in index.ts adds the SSR guard. */
-export function createBrowserTracker(options: TrackerOptions): Tracker {
+/**
+ * The tracker of a real page, one per endpoint: a second call for the same
+ * endpoint returns the first tracker. `createTracker` in index.ts adds the
+ * SSR guard; `jar` writes the visitor cookie (cookie-jar.ts).
+ */
+export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): Tracker {
   const opts = resolveOptions(options)
+  const debug = (...args: unknown[]) => {
+    if (opts.debug) console.log('[esputnik]', ...args)
+  }
+  const trackers: Record<string, Tracker> = ((window as any)[TRACKERS] ||= {})
+  const existing = trackers[opts.endpoint]
+  if (existing) {
+    debug('one tracker per endpoint: returning the first')
+    return existing
+  }
+
   const { batchSize, flushInterval } = opts
-  const now = Date.now
   const kv = createStorage()
-  const identity = createIdentity(opts, kv)
-  const debug = (...args: unknown[]) => opts.debug && console.log('[esputnik]', ...args)
-  /** A refused call or request: the debug log, and `onError`, whose own failure must not break us. */
-  const report = (method: string, message: string) => {
-    debug(method, message)
+  const identity = createIdentity(opts, kv, jar)
+  /** A refused call or event: the debug log, and `onError`, whose own failure must not break us. */
+  const report = (error: TrackerError) => {
+    debug('error', error)
     try {
-      opts.onError?.({ method, message })
+      opts.onError?.(error)
     } catch {}
   }
   const queue = createQueue(kv, opts, debug)
   const sender = createSender(opts.endpoint, queue, report, debug)
 
-  // GPC, when the site asks to honour it, counts as 'denied'. The site's
-  // consent tool remembers the visitor's choice and passes it on each load.
-  // true: granted, false: denied, undefined: pending.
-  let granted = opts.respectGPC && hasGPC() ? false : opts.consent == 'pending' ? undefined : opts.consent == 'granted'
+  let granted = initialConsent(opts, kv)
   /**
    * Calls not stored yet: events wait here up to `flushInterval` or
    * `batchSize`, and everything while consent is pending. `pagehide` stores
@@ -62,10 +73,13 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
    */
   let buffer: [RequestKind, string][] = []
   let cartId = kv.get(CART)
+  /** Failed flushes in a row; each one doubles the wait before the next. */
   let failures = 0
   let timer: ReturnType<typeof setTimeout> | 0 = 0
 
-  const schedule = (delay: number) => (timer ||= setTimeout(run, delay))
+  const schedule = (delay: number) => {
+    if (!timer) timer = setTimeout(run, delay)
+  }
 
   /**
    * Stores the buffer: events in batches, each subscribe or identify alone,
@@ -80,45 +94,63 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
       if (events.length) queue.add('e', `${head},"events":[${events}]}`, events.length)
       events = []
     }
-    for (const [k, json] of buffer) {
-      if (k == 'e' && events.push(json) < batchSize) continue
-      storeEvents()
-      if (k != 'e') queue.add(k, `${head},${json.slice(1)}`, 0)
+    for (const [kind, json] of buffer) {
+      if (kind == 'e') {
+        events.push(json)
+        if (events.length >= batchSize) storeEvents()
+      } else {
+        storeEvents()
+        queue.add(kind, `${head},${json.slice(1)}`, 0)
+      }
     }
     storeEvents()
     buffer = []
   }
 
-  /** One flush; after a failure the next waits 1 s, 2 s, 4 s … 5 min, with jitter. */
+  /** One flush; after a failure the next waits 1–2 s, 2–4 s … up to 5 min (queue.ts, backoff). */
   async function run() {
     clearTimeout(timer)
     timer = 0
     if (!granted) return
     seal()
     const result = await sender.flush()
-    if (result === false) schedule(backoff(++failures))
-    else if (((failures = 0), result === null)) schedule(flushInterval)
+    if (typeof result == 'string') {
+      failures++
+      const delay = backoff(failures)
+      debug('retry in', Math.round(delay), 'ms:', result)
+      schedule(delay)
+    } else {
+      failures = 0
+      // Another tab holds the lock or a lease: look again soon.
+      if (result === null) schedule(flushInterval)
+    }
   }
 
   /** Every public call ends here; any surprise becomes onError, never an exception in the page. */
-  const enqueue = (k: RequestKind, make: () => { id: string }) => {
+  const enqueue = (method: TrackerMethod, make: (id: string) => object) => {
     if (granted === false) return ''
+    const kind: RequestKind = method == 'subscribe' || method == 'identify' ? method : 'e'
     try {
-      const body = make()
-      debug(k, body)
-      buffer.push([k, JSON.stringify(body)])
-      // A subscribe, an identify or a full batch goes now, unless the relay is failing.
-      if (granted) (k != 'e' || buffer.length >= batchSize) && !failures ? run() : schedule(flushInterval)
-      return body.id
+      const id = randomId()
+      const json = JSON.stringify(make(id))
+      debug(method, json)
+      buffer.push([kind, json])
+      if (granted) {
+        // A subscribe, an identify or a full batch goes now, unless the relay is failing.
+        const isUrgent = kind != 'e' || buffer.length >= batchSize
+        if (isUrgent && !failures) void run()
+        else schedule(flushInterval)
+      }
+      return id
     } catch (error) {
-      report(k, error + '')
+      report({ method, reason: String(error) })
       return ''
     }
   }
 
   const cart = {
     get id() {
-      cartId ||= randomId()
+      if (!cartId) cartId = randomId()
       if (granted) kv.set(CART, cartId)
       return cartId
     },
@@ -128,23 +160,16 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
     },
   }
 
-  const request = (k: 'subscribe' | 'identify') => (input: object) =>
-    enqueue(k, () => ({ ...input, id: randomId(), ts: now() }))
+  const helper = (type: EventType) => (input: HelperInputs[typeof type]) =>
+    enqueue(type, (id) => {
+      const event = { id, type, ts: Date.now(), url: currentUrl() }
+      return buildEvent(input, event, type == 'cartUpdated' ? cart.id : undefined)
+    })
+  const request = (method: 'subscribe' | 'identify') => (input: object) =>
+    enqueue(method, (id) => ({ ...input, id, ts: Date.now() }))
 
   const tracker = {
-    ...Object.fromEntries(
-      EVENT_TYPES.map((type) => [
-        type,
-        (input: HelperInputs[typeof type]) =>
-          enqueue('e', () =>
-            buildEvent(
-              input,
-              { id: randomId(), type, ts: now(), url: currentUrl() },
-              type == 'cartUpdated' ? cart.id : undefined,
-            ),
-          ),
-      ]),
-    ),
+    ...Object.fromEntries(EVENT_TYPES.map((type) => [type, helper(type)])),
     subscribe: request('subscribe'),
     identify: request('identify'),
     get visitorId() {
@@ -159,6 +184,7 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
     },
     optIn() {
       granted = true
+      kv.set(CONSENT, 'granted')
       if (cartId) kv.set(CART, cartId) // the cart made while consent was pending
       void run()
     },
@@ -169,14 +195,21 @@ export function createBrowserTracker(options: TrackerOptions): Tracker {
       identity.clear()
       kv.remove(CART)
       cartId = ''
+      kv.set(CONSENT, 'denied')
     },
   } as unknown as Tracker
+  trackers[opts.endpoint] = Object.freeze(tracker)
 
+  const leave = () => {
+    if (!granted) return
+    seal()
+    void sender.leave()
+  }
   // Back online: try at once instead of waiting out the backoff.
-  onPageEvents(() => granted && (seal(), sender.leave()), run)
+  onPageEvents(leave, run)
   if (opts.autoPageViews) watchRoutes(opts.spa, () => tracker.pageViewed())
   // Sends at once the first page view and what earlier pages left
   // undelivered; identity.get() in seal() renews the cookie on each visit.
   void run()
-  return Object.freeze(tracker)
+  return tracker
 }

@@ -1,11 +1,13 @@
 /**
  * The SDK → relay wire format, version 1. Written down once here and shared by
- * both halves; ARCHITECTURE.md ("SDK → relay wire format") describes it in prose.
+ * both halves; docs/relay.md ("Endpoints") describes each request in prose.
+ * The SDK sends what the site passed without checking it: the relay checks
+ * and normalises every field (src/wire/schema.ts, src/wire/requests.ts).
  */
 
 export const WIRE_VERSION = 1
 
-/** The seven eSputnik web events of Generate event v2 (seed 003). */
+/** The seven eSputnik web events of Generate event v2 (docs/esputnik-api.md, "The seven web events"). */
 export const EVENT_TYPES = [
   'pageViewed',
   'productViewed',
@@ -18,28 +20,40 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number]
 
-/** Extra product properties, sent as `someProductProperty` fields of `product`. */
+/** Extra product properties, sent as fields of eSputnik's `product` param; flat values only. */
 export type ProductProperties = Record<string, string | number | boolean | string[]>
 
+/** A product event's `data` after the relay's check. */
 export interface ProductData {
   productId: string
   price: number
-  /** 1 in stock, 0 not; eSputnik takes an int. */
+  /** 1 in stock, 0 not; eSputnik takes an int (the SDK may send a boolean, which the relay converts). */
   isInStock?: 0 | 1
   currencyCode?: string
   properties?: ProductProperties
 }
 
+/** One line of the cart in `cartUpdated`. */
 export interface CartProduct {
+  /** Your product id, as in the product feed. */
   productId: string
+  /** How many of it are in the cart. */
   quantity: number
+  /** The price of one. */
   price: number
+  /** The product's name, as the cart shows it. */
   name?: string
+  /** The product's category. */
   category?: string
+  /** The discount on this line, as text (e.g. `10%`). */
   discount?: string
 }
 
-/** The `data` of each event type, after the SDK has built and checked it. */
+/**
+ * The `data` of each event type as the relay's check (src/wire/schema.ts)
+ * leaves it: the SDK sends the site's input unchecked, and the relay turns
+ * booleans into 0/1 and adds the batch's currency.
+ */
 export interface EventDataMap {
   pageViewed: Record<string, never>
   productViewed: ProductData
@@ -78,11 +92,17 @@ export interface EventBatch {
   events: WireEvent[]
 }
 
+/** The contact of a subscribe (docs/esputnik-api.md, "Subscribe contact"). */
 export interface SubscribeContact {
+  /** The contact's email; the relay trims and lower-cases it. */
   email?: string
+  /** The contact's phone in international form (`+380 50 123 45 67`); the relay keeps its digits. */
   phone?: string
+  /** The contact's first name. */
   firstName?: string
+  /** The contact's last name. */
   lastName?: string
+  /** Your own customer id for the contact (eSputnik's externalCustomerId). */
   externalCustomerId?: string
   /** Contact fields as eSputnik's Subscribe contact takes them: field id and value. */
   fields?: { id: string | number; value: string }[]
@@ -94,9 +114,9 @@ export interface SubscribeRequest extends SubscribeContact {
   id: string
   visitor: string
   ts: number
-  /** eSputnik group names the contact is added to. */
+  /** eSputnik group names the contact is added to, e.g. `['newsletter']`. */
   groups?: string[]
-  /** Appended to the subscribeFromApi event name, e.g. `footer`. */
+  /** Which form it came from, appended to eSputnik's subscribeFromApi event name, e.g. `footer`. */
   formType?: string
 }
 
@@ -106,8 +126,11 @@ export interface IdentifyRequest {
   id: string
   visitor: string
   ts: number
+  /** Your own customer id of the logged-in visitor; signed when present. */
   externalCustomerId?: string
+  /** The logged-in visitor's email; signed when there is no externalCustomerId. */
   email?: string
+  /** The visitor's phone, linked too (not signed). */
   phone?: string
   /** Hex HMAC-SHA256(IDENTIFY_SECRET, externalCustomerId ?? email), computed by the site's backend. */
   signature: string

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import Cookies from 'js-cookie'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
+import { smallJar, type CookieJar } from '../../src/sdk/cookie-jar.js'
 import { createIdentity } from '../../src/sdk/identity.js'
 import { DEFAULTS, type ResolvedOptions } from '../../src/sdk/options.js'
 import { createStorage } from '../../src/sdk/storage.js'
@@ -8,7 +9,7 @@ import { freshPage } from './support/page.js'
 
 const options = (extra: Partial<ResolvedOptions> = {}) => ({ ...DEFAULTS, endpoint: '/', ...extra }) as ResolvedOptions
 
-/** What a real browser would be told: the Set-Cookie string js-cookie writes. */
+/** What a real browser would be told: the Set-Cookie string the jar writes. */
 function spyCookieWrites() {
   const writes: string[] = []
   let proto = Object.getPrototypeOf(document)
@@ -26,16 +27,21 @@ beforeEach(() => {
   freshPage('https://shop.example.com/')
 })
 
-describe('createIdentity', () => {
+// The npm build writes the cookie with js-cookie, the script tag with its own
+// small jar (src/sdk/cookie-jar.ts): both must behave the same.
+describe.each<[string, CookieJar]>([
+  ['with js-cookie (npm build)', Cookies],
+  ['with the small jar (script tag)', smallJar],
+])('createIdentity %s', (_, jar) => {
   it('gives a new visitor a random id in the sc cookie', () => {
-    const id = createIdentity(options(), createStorage()).get()
+    const id = createIdentity(options(), createStorage(), jar).get()
     expect(id).toMatch(/^[\da-f-]{36}$/)
     expect(Cookies.get('sc')).toBe(id)
   })
 
   it('writes the cookie first-party, SameSite=Lax, Secure on https, for 400 days', () => {
     const writes = spyCookieWrites()
-    createIdentity(options(), createStorage()).get()
+    createIdentity(options(), createStorage(), jar).get()
     const cookie = writes.find((w) => w.startsWith('sc='))!
     expect(cookie).toMatch(/; path=\/(;|$)/)
     expect(cookie).toMatch(/; sameSite=Lax(;|$)/)
@@ -47,37 +53,37 @@ describe('createIdentity', () => {
   it('leaves Secure off on plain http, where the browser would refuse the cookie', () => {
     freshPage('http://shop.example.com/')
     const writes = spyCookieWrites()
-    createIdentity(options(), createStorage()).get()
+    createIdentity(options(), createStorage(), jar).get()
     expect(writes.find((w) => w.startsWith('sc='))).not.toMatch(/secure/)
   })
 
   it('shares the cookie across subdomains when cookieDomain names the domain', () => {
     freshPage('https://shop.example.com/')
     const writes = spyCookieWrites()
-    createIdentity(options({ cookieDomain: 'example.com' }), createStorage()).get()
+    createIdentity(options({ cookieDomain: 'example.com' }), createStorage(), jar).get()
     expect(writes.find((w) => w.startsWith('sc='))).toMatch(/; domain=example\.com/)
   })
 
   it("keeps an id eSputnik's own script already left in sc, and renews its lifetime", () => {
     Cookies.set('sc', 'es-visitor-123')
     const writes = spyCookieWrites()
-    expect(createIdentity(options(), createStorage()).get()).toBe('es-visitor-123')
+    expect(createIdentity(options(), createStorage(), jar).get()).toBe('es-visitor-123')
     expect(writes.some((w) => w.startsWith('sc=es-visitor-123;') && w.includes('expires='))).toBe(true)
   })
 
   it('keeps the same id for the next page load', () => {
-    const first = createIdentity(options(), createStorage()).get()
-    expect(createIdentity(options(), createStorage()).get()).toBe(first)
+    const first = createIdentity(options(), createStorage(), jar).get()
+    expect(createIdentity(options(), createStorage(), jar).get()).toBe(first)
   })
 
   it('honours another cookie name', () => {
-    const id = createIdentity(options({ cookieName: 'shop_vid' }), createStorage()).get()
+    const id = createIdentity(options({ cookieName: 'shop_vid' }), createStorage(), jar).get()
     expect(Cookies.get('shop_vid')).toBe(id)
     expect(Cookies.get('sc')).toBeUndefined()
   })
 
   it('gives a new id on reset, for a logout', () => {
-    const identity = createIdentity(options(), createStorage())
+    const identity = createIdentity(options(), createStorage(), jar)
     const before = identity.get()
     const after = identity.reset()
     expect(after).not.toBe(before)
@@ -85,15 +91,16 @@ describe('createIdentity', () => {
   })
 
   it('keeps the id in localStorage when cookies are blocked, so tracking goes on', () => {
-    vi.spyOn(document, 'cookie', 'set').mockImplementation(() => {})
-    vi.spyOn(document, 'cookie', 'get').mockReturnValue('')
-    const id = createIdentity(options(), createStorage()).get()
+    // One own property for both halves (two spies would restore each other's mock), removed at the end.
+    Object.defineProperty(document, 'cookie', { configurable: true, get: () => '', set: () => {} })
+    onTestFinished(() => void delete (document as { cookie?: string }).cookie)
+    const id = createIdentity(options(), createStorage(), jar).get()
     expect(localStorage.getItem('sc')).toBe(id)
-    expect(createIdentity(options(), createStorage()).get()).toBe(id)
+    expect(createIdentity(options(), createStorage(), jar).get()).toBe(id)
   })
 
   it('forgets the id everywhere on clear', () => {
-    const identity = createIdentity(options(), createStorage())
+    const identity = createIdentity(options(), createStorage(), jar)
     const id = identity.get()
     localStorage.setItem('sc', id)
     identity.clear()

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Tracker } from '../../src/sdk/tracker.js'
+import { createTracker } from '../../src/sdk/index.js'
+import type { Tracker, TrackerError } from '../../src/sdk/types.js'
 import { freshPage } from './support/page.js'
 import { startRelayStub, waitFor, type RelayStub } from './support/relay-stub.js'
 
@@ -80,6 +81,22 @@ describe('the script tag', () => {
     expect(() => esputnik('alsoMissing')).not.toThrow()
     await waitFor(() => relay.events().length == 1)
     expect(relay.events()[0]!.data.productId).toBe('p1')
+  })
+
+  it("calls the page's onError, set through the stub before the tag loaded", async () => {
+    relay.answerWith(() => ({ status: 400, body: { error: 'no' } }))
+    const errors: TrackerError[] = []
+    installStub()
+    w.esputnik!('onError', (error: TrackerError) => errors.push(error))
+    w.esputnik!('productViewed', { productId: 'p1', price: 10 })
+    await loadScriptTag({ endpoint: relay.url, autoPageViews: 'false', flushInterval: '20' })
+    await waitFor(() => errors.length == 1)
+    expect(errors[0]).toMatchObject({ method: 'productViewed', reason: 'HTTP 400: no' })
+  })
+
+  it('shares its tracker with createTracker from the npm build for the same endpoint', async () => {
+    const esputnik = await loadScriptTag({ endpoint: relay.url, autoPageViews: 'false' })
+    expect(createTracker({ endpoint: relay.url })).toBe(esputnik.tracker)
   })
 
   it('without data-endpoint, explains itself on the console and throws nothing into the page', async () => {

@@ -91,8 +91,9 @@ describe('watchRoutes in hash mode', () => {
 
 /**
  * A real router, not hand-written history calls: Vue Router replaces the
- * current entry on start and before each navigation to save scroll state, the
- * pattern behind peers' phantom page views (peers.md §3.4).
+ * current entry on start and before each navigation to save scroll state, a
+ * pattern that makes trackers which count every history call report page
+ * views that never happened.
  */
 describe('watchRoutes under Vue Router', () => {
   const routes = ['/', '/products', '/products/:id', '/cart'].map((path) => ({ path, component: {} }))

@@ -71,3 +71,25 @@ export async function waitFor<T>(check: () => T, timeout = 5000): Promise<T> {
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
+
+/**
+ * Resolves once `read()` (compared as JSON, e.g. a count) has not changed for
+ * `quietMs`: the way to show that nothing more is sent. `quietMs` must be
+ * longer than the delay of whatever could still send (a retry's backoff, the
+ * flush interval); the caller states which. Fails after `timeout` if it never settles.
+ * It reads the monotonic clock, so a test that fakes Date can use it.
+ */
+export async function waitUntilQuiet(read: () => unknown, quietMs: number, timeout = quietMs * 3): Promise<void> {
+  const deadline = performance.now() + timeout
+  let last = JSON.stringify(read())
+  let since = performance.now()
+  while (performance.now() - since < quietMs) {
+    if (performance.now() > deadline) throw new Error(`waitUntilQuiet: still changing after ${timeout} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const now = JSON.stringify(read())
+    if (now != last) {
+      last = now
+      since = performance.now()
+    }
+  }
+}

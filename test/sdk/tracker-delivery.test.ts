@@ -1,0 +1,163 @@
+// @vitest-environment happy-dom
+import { createServer } from 'node:net'
+import { describe, expect, it, vi } from 'vitest'
+import { LEASE } from '../../src/sdk/queue.js'
+import { REPORT_AFTER } from '../../src/sdk/sender.js'
+import { reloadPage } from './support/page.js'
+import { waitFor, waitUntilQuiet } from './support/relay-stub.js'
+import { useTrackers, withoutJitter } from './support/trackers.js'
+
+const { env, track } = useTrackers()
+const relay = () => env.relay
+const errors = env.errors
+const stored = () => Object.keys(localStorage).filter((key) => key.startsWith('esputnik:q:'))
+/** The failed attempts the one stored request counts (`f` of queue.ts's Stored). */
+const failedAttempts = (): number => {
+  const [key] = stored()
+  return key ? (JSON.parse(localStorage.getItem(key)!).f ?? 0) : 0
+}
+
+/** A loopback port nothing listens on: a fetch there fails as a network error, as an unreachable relay does. */
+async function closedPort(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
+
+describe('delivery that fails', () => {
+  it('retries a batch the relay could not take (503), delivers it, then sends nothing more', async () => {
+    withoutJitter()
+    relay().failNext(503, 1)
+    const id = track().productViewed({ productId: 'a', price: 1 })
+    await waitFor(() => relay().received.length == 2, 3000)
+    expect(relay().received.map((r) => r.body.events[0].id)).toEqual([id, id])
+    expect(stored()).toEqual([])
+    // A tracker that took the 202 for a failure would try again after backoff(2), 2 s.
+    await waitUntilQuiet(() => relay().received.length, 2500)
+    expect(relay().received).toHaveLength(2)
+    expect(errors).toEqual([])
+  })
+
+  it('keeps events made while the relay is down through a page unload, and the next page sends them', async () => {
+    relay().failNext(503, 1000)
+    const tracker = track({ flushInterval: 60_000 })
+    const id = tracker.productViewed({ productId: 'a', price: 1 })
+    dispatchEvent(new Event('pagehide'))
+    await waitFor(() => relay().received.length == 1)
+    relay().failNext(503, 0)
+    // The unload's send is leased for LEASE; the next page comes after it.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + LEASE + 1)
+    reloadPage()
+    track()
+    await waitFor(() => relay().events().some((e) => e.id == id))
+  })
+
+  it('logs each retry with its cause when debug is on', async () => {
+    withoutJitter()
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {})
+    relay().failNext(503, 1)
+    track({ debug: true }).productViewed({ productId: 'a', price: 1 })
+    await waitFor(() => relay().received.length == 2, 3000)
+    const lines = log.mock.calls.map((args) => args.join(' '))
+    expect(lines).toContainEqual(expect.stringMatching(/^\[esputnik\] retry in 1000 ms: HTTP 503$/))
+  })
+})
+
+describe('onError', () => {
+  it('is called once per event the relay refused, with the helper that made it, its id and the reason', async () => {
+    relay().answerWith(({ body }) => ({
+      status: 202,
+      body: {
+        accepted: 1,
+        rejected: [
+          { id: body.events[1].id, reason: 'cartUpdated: products[0].quantity must be a number' },
+          { id: body.events[2].id, reason: 'searchRequest: search must be text' },
+        ],
+      },
+    }))
+    const tracker = track({ flushInterval: 60_000 })
+    tracker.productViewed({ productId: 'a', price: 1 })
+    const cart = tracker.cartUpdated({ products: [{ productId: 'a', quantity: 'two', price: 1 }] } as never)
+    const search = tracker.searchRequest({ search: 42 } as never)
+    await tracker.flush()
+    expect(errors).toEqual([
+      { method: 'cartUpdated', id: cart, reason: 'cartUpdated: products[0].quantity must be a number' },
+      { method: 'searchRequest', id: search, reason: 'searchRequest: search must be text' },
+    ])
+  })
+
+  it('is called for each event of a batch the relay refused whole (400), which is not sent again', async () => {
+    relay().answerWith(() => ({ status: 400, body: { error: 'events must be a non-empty list' } }))
+    const tracker = track({ flushInterval: 60_000 })
+    const viewed = tracker.productViewed({ productId: 'a', price: 1 })
+    const searched = tracker.searchRequest({ search: 'mug' })
+    await tracker.flush()
+    expect(errors).toEqual([
+      { method: 'productViewed', id: viewed, reason: 'HTTP 400: events must be a non-empty list' },
+      { method: 'searchRequest', id: searched, reason: 'HTTP 400: events must be a non-empty list' },
+    ])
+    await tracker.flush()
+    expect(relay().received).toHaveLength(1)
+  })
+
+  it('names subscribe and its id when the relay refuses a subscribe', async () => {
+    relay().answerWith(() => ({ status: 400, body: { error: 'email is not a valid email address' } }))
+    const id = track().subscribe({ email: 'not an email' })
+    await waitFor(() => errors.length == 1)
+    expect(errors).toEqual([{ method: 'subscribe', id, reason: 'HTTP 400: email is not a valid email address' }])
+  })
+
+  it(`is called once for a request that failed ${REPORT_AFTER} times in a row, counting across page loads`, async () => {
+    relay().failNext(503, 1000)
+    const id = track().productViewed({ productId: 'a', price: 1 })
+    // Each page load sends at once what earlier ones left, long before a backoff (≥ 1 s) ends.
+    for (let attempt = 1; attempt <= REPORT_AFTER + 1; attempt++) {
+      if (attempt > 1) {
+        reloadPage()
+        track()
+      }
+      await waitFor(() => failedAttempts() == attempt)
+    }
+    expect(relay().received).toHaveLength(REPORT_AFTER + 1)
+    expect(relay().received.every((r) => r.body.events[0].id == id)).toBe(true)
+    expect(errors).toEqual([{ method: 'send', reason: 'HTTP 503', ids: [id] }])
+    expect(stored()).toHaveLength(1) // still kept, and retried
+  })
+
+  it('reports a relay it cannot reach as a network error, with the ids it carries', async () => {
+    const endpoint = await closedPort()
+    const first = track({ endpoint })
+    const ids = [first.productViewed({ productId: 'a', price: 1 }), first.searchRequest({ search: 'mug' })]
+    for (let attempt = 1; attempt <= REPORT_AFTER; attempt++) {
+      if (attempt > 1) {
+        reloadPage()
+        track({ endpoint })
+      }
+      await waitFor(() => failedAttempts() == attempt)
+    }
+    expect(errors).toEqual([{ method: 'send', reason: 'network error', ids }])
+  })
+})
+
+describe('which answers are retried', () => {
+  it.each([408, 429, 500, 502, 503])('retries after %i and delivers the batch on the next try', async (status) => {
+    withoutJitter()
+    relay().failNext(status, 1)
+    const id = track().productViewed({ productId: 'a', price: 1 })
+    await waitFor(() => relay().received.length == 2, 3000)
+    expect(relay().received.map((r) => r.body.events[0].id)).toEqual([id, id])
+    expect(stored()).toEqual([])
+    expect(errors).toEqual([])
+  })
+
+  it.each([400, 404, 413, 415])('drops the batch after %i and reports it', async (status) => {
+    relay().answerWith(() => ({ status, body: { error: 'no' } }))
+    const id = track().productViewed({ productId: 'a', price: 1 })
+    await waitFor(() => errors.length == 1)
+    expect(stored()).toEqual([])
+    expect(errors).toEqual([{ method: 'productViewed', id, reason: `HTTP ${status}: no` }])
+  })
+})
