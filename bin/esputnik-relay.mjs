@@ -2,7 +2,7 @@
 // Runs the compiled relay (dist/relay), never TypeScript at run time.
 import { existsSync } from 'node:fs'
 
-const cli = new URL('../dist/relay/cli.js', import.meta.url)
+const cli = new URL('../dist/relay/ops/cli.js', import.meta.url)
 if (!existsSync(cli)) {
   process.stderr.write('esputnik-relay: the relay is not built yet; run `npm run build:relay` (or `npm run build`) first\n')
   process.exit(1)

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/relay/app.js'
-import { loadConfig } from '../../src/relay/config.js'
+import { loadConfig } from '../../src/relay/ops/config.js'
 import { loginRoute } from './login.js'
 import { shopRoutes } from './shop.js'
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../src/relay/errors.js'
+import { ConfigError } from '../../src/relay/ops/config.js'
 import { buildDemoApp } from './app.js'
 
 // `npm start` (scripts/start.mjs) runs this after building what was stale.

@@ -1,15 +1,15 @@
 import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Config } from './config.js'
-import { trackConnections } from './drain.js'
-import { handleError } from './errors.js'
 import { createEsputnikClient, type EsputnikClient } from './esputnik/client.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
-import { createLoggerOptions } from './log.js'
-import { createMetrics, type RelayMetrics } from './metrics.js'
-import { healthRoutes } from './routes/health.js'
 import { ingestRoutes } from './ingest/index.js'
 import { sdkScriptRoute } from './ingest/sdk-script.js'
+import type { Config } from './ops/config.js'
+import { trackConnections } from './ops/drain.js'
+import { handleError } from './ops/error-handler.js'
+import { healthRoutes } from './ops/health.js'
+import { createLoggerOptions } from './ops/log.js'
+import { createMetrics, type RelayMetrics } from './ops/metrics.js'
 import { createSandbox, type Sandbox } from './sandbox/index.js'
 import { createPurger, type Purger } from './store/purger.js'
 import { openStore } from './store/open.js'
@@ -54,21 +54,13 @@ function ownOrigin(app: FastifyInstance): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
 }
 
-function warnAboutIdentify(app: FastifyInstance, config: Config) {
-  if (config.identifyTrust == 'unsigned') {
-    app.log.warn(
-      'IDENTIFY_TRUST=unsigned: browser identify is accepted without a signature, so anyone can join their history to any contact. Development only',
-    )
-  } else if (!config.identifySecret) {
-    app.log.info('no IDENTIFY_SECRET: browser identify is refused (401); subscribe and /v1/server/identify still link visitors')
-  }
-}
-
 /**
- * The relay as a fastify instance that is not listening yet. Forwarding and
- * purging start when it listens (unless `config.autoStart` is false); closing
- * it stops taking requests, lets the calls to eSputnik in flight finish, and
- * closes the store.
+ * The relay as a fastify instance that is not listening yet: the store, the
+ * forwarder and purger, the routes that take input, health and metrics, and
+ * the sandbox when there is no API key. Each part gets the Config (typed as
+ * the slice it reads) and its deps. Forwarding and purging start when it
+ * listens (unless `config.autoStart` is false); closing it stops taking
+ * requests, lets the calls to eSputnik in flight finish, and closes the store.
  */
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now
@@ -85,18 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       onError: (err) => app.log.error({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     }))
   const metrics = createMetrics({ counts: () => store.counts(), now, defaults: true })
-  const sandbox =
-    !config.apiKey || config.sandboxControl
-      ? createSandbox({
-          control: config.sandboxControl,
-          faults: config.sandboxFaults,
-          now,
-          note:
-            config.anonymousEvents == 'hold'
-              ? 'Events of visitors not linked to a contact yet are held (ANONYMOUS_EVENTS=hold); set ANONYMOUS_EVENTS=forward to see them here at once.'
-              : '',
-        })
-      : undefined
+  const sandbox = !config.apiKey || config.sandboxControl ? createSandbox({ config, now }) : undefined
   const client = createEsputnikClient({
     baseUrl: config.baseUrl ?? (() => `${ownOrigin(app)}/sandbox`),
     // The sandbox only checks that some key is sent.
@@ -122,7 +103,6 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   // Sheds load with 503 + Retry-After when the event loop stalls, before requests time out in the browser.
   await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
   await app.register(ingestRoutes, { config, store, metrics, now, onQueued: () => forwarder.wake() })
-  warnAboutIdentify(app, config)
   await app.register(sdkScriptRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)

@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { AppDeps } from '../../src/relay/app.js'
-import type { Config } from '../../src/relay/config.js'
+import type { Config } from '../../src/relay/ops/config.js'
 import type { Locators } from '../../src/relay/esputnik/locators.js'
 import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
 import type { Store } from '../../src/relay/store/types.js'
-import { startRelay, type RunningRelay } from '../../src/relay/start.js'
+import { startRelay, type RunningRelay } from '../../src/relay/start-relay.js'
 import type { EventBatch, EventDataMap, EventType, WireEvent } from '../../src/wire/types.js'
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'esputnik-relay-'))

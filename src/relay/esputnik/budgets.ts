@@ -1,4 +1,4 @@
-import type { Config } from '../config.js'
+import type { Config } from '../ops/config.js'
 
 /**
  * eSputnik's rate limits as the relay splits them (docs/esputnik-api.md,

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js'
+import type { Config } from '../ops/config.js'
 import type { Job, LinkRequest } from '../store/types.js'
 import type { BudgetName } from './budgets.js'
 import type { EsputnikClient, UpstreamReply } from './client.js'

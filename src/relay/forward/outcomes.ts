@@ -1,6 +1,6 @@
 import type { UpstreamError } from '../esputnik/errors.js'
 import type { ItemResult } from '../esputnik/operation.js'
-import type { RelayMetrics } from '../metrics.js'
+import type { RelayMetrics } from '../ops/metrics.js'
 import type { Job, Settlement } from '../store/types.js'
 
 export interface OutcomeLog {

@@ -1,4 +1,4 @@
-import type { RelayMetrics } from '../metrics.js'
+import type { RelayMetrics } from '../ops/metrics.js'
 import type { Settlement, Store } from '../store/types.js'
 
 export interface SettlerLog {

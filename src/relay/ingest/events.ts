@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { parseBatch } from '../../wire/batch.js'
 import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
-import type { LogLevel } from '../config.js'
+import type { LogLevel } from '../ops/config.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
 import { refreshVisitorCookie } from './visitor-cookie.js'
 
@@ -26,7 +26,8 @@ export function pageBase(request: FastifyRequest): string | undefined {
  * are committed; a bad event is listed in `rejected` and does not sink the rest.
  */
 export function eventsRoute(app: FastifyInstance, o: IngestOptions) {
-  const { anonymousEvents, heldMaxPerVisitor, ingestRatePerMinute, logLevel, visitorCookie } = o.config
+  const { anonymousEvents, heldMaxPerVisitor, ingestRatePerMinute, logLevel } = o.config
+  const visitorCookie = o.config.visitorCookie ? { name: o.config.visitorCookie, domain: o.config.visitorCookieDomain } : undefined
   app.post<{ Body: unknown }>(
     PATHS.events,
     { bodyLimit: MAX_BATCH_BYTES, logLevel: eventsLogLevel(logLevel), config: { rateLimit: { max: ingestRatePerMinute, timeWindow: 60_000 } } },

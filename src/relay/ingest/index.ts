@@ -51,6 +51,13 @@ async function browserRoutes(app: FastifyInstance, o: IngestOptions) {
  * when SERVER_TOKEN is set.
  */
 export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
+  if (o.config.identifyTrust == 'unsigned') {
+    app.log.warn(
+      'IDENTIFY_TRUST=unsigned: browser identify is accepted without a signature, so anyone can join their history to any contact. Development only',
+    )
+  } else if (!o.config.identifySecret) {
+    app.log.info('no IDENTIFY_SECRET: browser identify is refused (401); subscribe and /v1/server/identify still link visitors')
+  }
   await app.register(browserRoutes, o)
   const token = o.config.serverToken
   if (token) await app.register(serverIdentifyRoute, { ...o, serverToken: token })

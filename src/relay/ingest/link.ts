@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { RelayMetrics } from '../metrics.js'
+import type { RelayMetrics } from '../ops/metrics.js'
 import type { NewLink } from '../store/types.js'
 import type { IngestOptions } from './options.js'
 

@@ -1,5 +1,5 @@
-import type { Config } from '../config.js'
-import type { RelayMetrics } from '../metrics.js'
+import type { Config } from '../ops/config.js'
+import type { RelayMetrics } from '../ops/metrics.js'
 import type { Store } from '../store/types.js'
 
 /**
@@ -31,6 +31,7 @@ export type IngestConfig = Pick<
   | 'identifyTrust'
   | 'serverToken'
   | 'visitorCookie'
+  | 'visitorCookieDomain'
   | 'logLevel'
 >
 

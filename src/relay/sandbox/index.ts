@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { SandboxFaults } from '../config.js'
+import type { Config } from '../ops/config.js'
 import { renderPage } from './page.js'
-import { createFaults, createRecorder, createWindowCounter, type Faults, type Recorder } from './recorder.js'
+import { createFaults, createRecorder, createWindowCounter, type Faults, type Recorder, type SandboxFaults } from './recorder.js'
 import { checkGenerateEvent, checkSubscribe, checkTokens } from './rules.js'
 
 /**
@@ -10,14 +10,20 @@ import { checkGenerateEvent, checkSubscribe, checkTokens } from './rules.js'
  * (200, 400 with a message, 401, 409, 415, 429) and recording every request.
  */
 
+/** The settings the sandbox reads: SANDBOX_CONTROL enables the fault and reset endpoints (never on in production), SANDBOX_FAIL_* etc. the first faults. */
+export type SandboxConfig = Pick<
+  Config,
+  'sandboxControl' | 'sandboxFailStatus' | 'sandboxFailCount' | 'sandboxLatencyMs' | 'sandboxResetCount' | 'anonymousEvents'
+>
+
 export interface SandboxOptions {
-  /** Enables the fault and reset endpoints; never on in production. */
-  control: boolean
-  faults: SandboxFaults
-  /** A line for the page, e.g. why no events show yet. */
-  note?: string
+  config: SandboxConfig
   now?: () => number
 }
+
+/** A line for the page: why the events of a new visitor do not show yet. */
+const HELD_NOTE =
+  'Events of visitors not linked to a contact yet are held (ANONYMOUS_EVENTS=hold); set ANONYMOUS_EVENTS=forward to see them here at once.'
 
 export interface Sandbox {
   recorder: Recorder
@@ -63,7 +69,13 @@ function decide(
 export function createSandbox(o: SandboxOptions): Sandbox {
   const now = o.now ?? Date.now
   const recorder = createRecorder()
-  const faults = createFaults(o.faults)
+  const { sandboxControl, sandboxFailStatus, sandboxFailCount, sandboxLatencyMs, sandboxResetCount } = o.config
+  const faults = createFaults({
+    status: sandboxFailStatus,
+    count: sandboxFailStatus === undefined ? 0 : sandboxFailCount,
+    latencyMs: sandboxLatencyMs,
+    resets: sandboxResetCount,
+  })
   // eSputnik's limits: 350/s for events, 200/s for everything else (esputnik-api.md §1).
   const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now) }
   const subscribes = new Map<string, number>()
@@ -119,12 +131,12 @@ export function createSandbox(o: SandboxOptions): Sandbox {
     app.post('/api/v1/contact/subscribe', api(limits.subscribe, checkSubscribe, subscribe))
     app.post('/api/v1/apps/:appUuid/tokens', api(limits.tokens, checkTokens, () => ({ status: 200, reply: {} })))
 
-    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(recorder.list(), o.note)))
+    app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(recorder.list(), o.config.anonymousEvents == 'hold' ? HELD_NOTE : '')))
     app.get<{ Querystring: { since?: string; path?: string } }>('/requests', async (request) => ({
       requests: recorder.list({ since: Number(request.query.since) || 0, path: request.query.path }),
     }))
 
-    if (!o.control) return
+    if (!sandboxControl) return
     app.delete('/requests', async () => {
       recorder.clear()
       return { cleared: true }

@@ -1,4 +1,13 @@
-import type { SandboxFaults } from '../config.js'
+/** What the sandbox does to the calls it gets, besides answering them as eSputnik would. */
+export interface SandboxFaults {
+  /** The next `count` upstream calls answer this status. */
+  status?: number
+  count: number
+  /** Added before every sandbox answer. */
+  latencyMs: number
+  /** The next `resets` calls get their connection reset. */
+  resets: number
+}
 
 export interface RecordedRequest {
   seq: number

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js'
+import type { Config } from '../ops/config.js'
 import { createPostgresStore } from './postgres.js'
 import { createSqliteStore } from './sqlite.js'
 import type { Store } from './types.js'

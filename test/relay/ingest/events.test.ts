@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../../src/relay/app.js'
-import { loadConfig } from '../../../src/relay/config.js'
+import { loadConfig } from '../../../src/relay/ops/config.js'
 import type { Store } from '../../../src/relay/store/types.js'
 import { batchOf, startTestRelay, wireEvent, type TestRelay } from '../helpers.js'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../../src/relay/app.js'
-import { loadConfig } from '../../../src/relay/config.js'
+import { loadConfig } from '../../../src/relay/ops/config.js'
 import { startTestRelay, type TestRelay } from '../helpers.js'
 
 const AUTH = `Basic ${Buffer.from('user:secret-key').toString('base64')}`

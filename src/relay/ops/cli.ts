@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { loadConfig } from './config.js'
+import { openStore } from '../store/open.js'
+import type { DeadLetter, Store } from '../store/types.js'
+import { ConfigError, loadConfig } from './config.js'
 import { describeEnv } from './env-schema.js'
-import { ConfigError } from './errors.js'
-import { serve } from './server.js'
-import { openStore } from './store/open.js'
-import type { DeadLetter, Store } from './store/types.js'
+import { serve } from './process.js'
 
 export const USAGE = `Usage: esputnik-relay [command]
 

@@ -1,14 +1,6 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { ValidationError } from '../wire/schema.js'
-
-/** Bad environment: one line per variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError'
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
-  }
-}
+import { ValidationError } from '../../wire/schema.js'
 
 /** Friendlier words for fastify's own 4xx errors. */
 function describe(error: FastifyError, request: FastifyRequest): string {

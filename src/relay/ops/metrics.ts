@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { JobKind, StoreCounts } from './store/types.js'
+import type { JobKind, StoreCounts } from '../store/types.js'
 
 /**
  * Prometheus metrics on a registry of their own, so two relays in one process

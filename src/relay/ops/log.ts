@@ -1,5 +1,5 @@
 import { stdSerializers } from 'pino'
-import type { LogLevel } from './config.js'
+import type { LogLevel } from './env-schema.js'
 
 /**
  * Logs must never carry a visitor's email or phone. Masking happens in three

@@ -1,5 +1,5 @@
-import { ConfigError } from './errors.js'
-import { startRelay } from './start.js'
+import { startRelay } from '../start-relay.js'
+import { ConfigError } from './config.js'
 
 /**
  * Runs the relay as a process: reads the environment, listens, and on

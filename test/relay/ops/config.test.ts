@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/relay/config.js'
-import { describeEnv, ENV_SCHEMA } from '../../src/relay/env-schema.js'
-import { ConfigError } from '../../src/relay/errors.js'
+import { ConfigError, loadConfig } from '../../../src/relay/ops/config.js'
+import { describeEnv, ENV_SCHEMA } from '../../../src/relay/ops/env-schema.js'
 
 const problems = (env: Record<string, string>) => {
   try {
@@ -32,7 +31,9 @@ describe('loadConfig', () => {
       retryForMs: 72 * 3_600_000,
       dedupMs: 7 * 86_400_000,
       sandboxControl: false,
-      sandboxFaults: { count: 0, latencyMs: 0, resets: 0 },
+      sandboxFailStatus: undefined,
+      sandboxLatencyMs: 0,
+      sandboxResetCount: 0,
     })
     expect(config.sdkFile).toMatch(/dist\/esputnik-tracker\.min\.js$/)
   })
@@ -65,7 +66,9 @@ describe('loadConfig', () => {
       upstreamRatePerSec: 350,
       trustProxy: 2,
       logLevel: 'warn',
-      sandboxFaults: { status: 500, count: 3, latencyMs: 20, resets: 0 },
+      sandboxFailStatus: 500,
+      sandboxFailCount: 3,
+      sandboxLatencyMs: 20,
     })
   })
 

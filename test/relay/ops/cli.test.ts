@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../../src/relay/cli.js'
-import { createPostgresStore } from '../../src/relay/store/postgres.js'
-import { createSqliteStore } from '../../src/relay/store/sqlite.js'
-import { tempDir, wireEvent } from './helpers.js'
-import { createTestDatabase, queryDatabase, type TestDatabase } from './postgres.js'
+import { runCli } from '../../../src/relay/ops/cli.js'
+import { createPostgresStore } from '../../../src/relay/store/postgres.js'
+import { createSqliteStore } from '../../../src/relay/store/sqlite.js'
+import { tempDir, wireEvent } from '../helpers.js'
+import { createTestDatabase, queryDatabase, type TestDatabase } from '../postgres.js'
 
 describe('esputnik-relay CLI', () => {
   let dir: string

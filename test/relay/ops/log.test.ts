@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { describe, expect, it } from 'vitest'
-import { createLoggerOptions, maskEmail, maskPhone, maskText, scrub } from '../../src/relay/log.js'
+import { createLoggerOptions, maskEmail, maskPhone, maskText, scrub } from '../../../src/relay/ops/log.js'
 
 function capture() {
   const lines: string[] = []

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp, type AppDeps } from './app.js'
-import { loadConfig, type Config } from './config.js'
+import { loadConfig, type Config } from './ops/config.js'
 
 export interface StartRelayOptions {
   /** Environment variables as the relay reads them; default none (sandbox, SQLite at data/relay.db). */

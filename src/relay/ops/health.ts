@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AuthPause } from '../forward/auth-pause.js'
-import type { RelayMetrics } from '../metrics.js'
+import type { RelayMetrics } from './metrics.js'
 import type { Store } from '../store/types.js'
 
 export interface HealthRouteOptions {
