@@ -10,8 +10,8 @@ export const BREAKER_MAX_STEP_MS = 30_000
  * The forwarder's shared circuit breaker. After `threshold` retryable
  * failures in a row nothing is sent but one probe per backoff step (full
  * jitter, `baseMs` doubling up to `maxMs`); the first answer closes it. One
- * breaker for all events, so a long eSputnik outage costs a probe per step
- * instead of a failing call per event per retry.
+ * breaker for every operation (they all go to one eSputnik), so a long outage
+ * costs a probe per step instead of a failing call per job per retry.
  */
 export interface Breaker {
   readonly isOpen: boolean

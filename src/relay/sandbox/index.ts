@@ -76,7 +76,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
     latencyMs: sandboxLatencyMs,
     resets: sandboxResetCount,
   })
-  // eSputnik's limits: 350/s for events, 200/s for everything else (esputnik-api.md §1).
+  // eSputnik's limits: 350/s for events, 200/s for everything else (docs/esputnik-api.md, "Rate limits").
   const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now) }
   const subscribes = new Map<string, number>()
   const contactIds = new Map<string, number>()

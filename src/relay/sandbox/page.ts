@@ -11,7 +11,7 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCA
 
 const pretty = (value: unknown) => escapeHtml(typeof value == 'string' ? value : JSON.stringify(value, null, 2))
 
-/** A param value in seed 003's JSON-text form is shown decoded. */
+/** A param value in the JSON-text form of eSputnik's examples is shown decoded. */
 function showValue(value: unknown): string {
   if (typeof value == 'string' && /^\s*[[{]/.test(value)) {
     try {

@@ -8,19 +8,20 @@ import {
 } from '../esputnik/event-v2.js'
 
 /**
- * What eSputnik checks, written independently of mapping.ts so the sandbox
- * catches the relay's mistakes instead of sharing them. Each check returns the
- * message of a 400, or undefined when the request is fine.
+ * What eSputnik checks (docs/esputnik-api.md), written apart from the relay's
+ * mappings in esputnik/ so the sandbox catches their mistakes instead of
+ * sharing them; only the documented limits are the same constants. Each check
+ * returns the message of a 400, or undefined when the request is fine.
  */
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v == 'object' && v !== null && !Array.isArray(v)
 const filled = (v: unknown) => (typeof v == 'string' ? v.trim() != '' && v != 'null' : typeof v == 'number')
 
-/** eSputnik's keyValue fallback order (esputnik-api.md §1). */
+/** eSputnik's keyValue fallback order (docs/esputnik-api.md, "Generate event v2"). */
 const LOCATORS = ['contactId', 'externalCustomerId', 'email', 'phone', 'pushToken']
 
-/** A param's value; JSON text (seed 003's form) is decoded, objects (v2's form) are taken as they are. */
+/** A param's value; JSON text (the form of eSputnik's examples) is decoded, objects (v2's form) are taken as they are. */
 function decode(value: unknown): unknown {
   if (typeof value != 'string' || !/^\s*[[{]/.test(value)) return value
   try {
@@ -44,7 +45,7 @@ function needsList(list: unknown, name: string, fields: Record<string, 'text' | 
   return list.flatMap((item, i) => needs(item, `${name}[${i}]`, fields))
 }
 
-/** Required params of the seven web events, from seed 003's tables. */
+/** Required params of the seven web events (docs/esputnik-api.md, "The seven web events"). */
 const REQUIRED: Record<string, (p: (name: string) => unknown) => string[]> = {
   pageViewed: (p) => needs(p('page'), 'page', { location: 'text' }),
   productViewed: (p) => needs(p('product'), 'product', { productId: 'text', price: 'num' }),
@@ -104,7 +105,7 @@ export function checkSubscribe(body: unknown): string | undefined {
   }
 }
 
-/** `POST /api/v1/apps/{app_uuid}/tokens` (seeds 001/004). */
+/** `POST /api/v1/apps/{app_uuid}/tokens` (docs/esputnik-api.md, "App tokens (Telegram)"). */
 export function checkTokens(body: unknown): string | undefined {
   if (!isObj(body) || !Array.isArray(body.tokens) || body.tokens.length == 0) return 'tokens must be a non-empty list'
   for (const t of body.tokens) {

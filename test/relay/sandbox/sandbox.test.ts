@@ -73,10 +73,13 @@ describe('the sandbox', () => {
   })
 
   it('lists requests after a given seq as JSON, and clears them when control is on', async () => {
-    const all = await relay.recorded()
-    const since = all.at(-2)!.seq
-    const res = await fetch(`${relay.url}/sandbox/requests?since=${since}`)
-    expect(((await res.json()) as { requests: unknown[] }).requests).toHaveLength(1)
+    const keyOf = (r: { body: unknown }) => (r.body as { keyValue?: string }).keyValue
+    await fetch(`${api}/v2/event`, json({ ...PAGE, keyValue: 'listed-first@example.com' }))
+    await fetch(`${api}/v2/event`, json({ ...PAGE, keyValue: 'listed-after@example.com' }))
+    const first = (await relay.recorded()).find((r) => keyOf(r) == 'listed-first@example.com')!
+    const res = await fetch(`${relay.url}/sandbox/requests?since=${first.seq}`)
+    const after = ((await res.json()) as { requests: { body: unknown }[] }).requests
+    expect(after.map(keyOf)).toEqual(['listed-after@example.com'])
     expect((await fetch(`${relay.url}/sandbox/requests`, { method: 'DELETE' })).status).toBe(200)
     expect(await relay.recorded()).toEqual([])
   })
