@@ -43,10 +43,16 @@ export interface Operation<Item = unknown, Body = unknown, J extends Job = Job> 
   accepts(job: Job, context: OperationContext): job is J
   /** Pure: the job's item of a request body. Throws a MappingError when eSputnik would refuse it. */
   toItem(job: J, context: OperationContext): Item
+  /** Items with different keys never share a call, e.g. tokens of two apps (the app is in the path). Absent: any items may. */
+  batchKey?(item: Item): string
   /** Pure: the body of one call that carries these items (1 to `maxBatch`), in this order. */
   toBody(items: Item[]): Body
-  /** Makes the call; resolves when eSputnik took it, throws an UpstreamError (with its outcome) when not. */
-  send(client: EsputnikClient, body: Body): Promise<UpstreamReply>
+  /**
+   * Makes the call; resolves when eSputnik took it, throws an UpstreamError
+   * (with its outcome) when not. How its answers are classed is the
+   * `classify` it hands `client.post` (default: classifyStatus).
+   */
+  send(client: EsputnikClient, body: Body, context: OperationContext): Promise<UpstreamReply>
   /** What became of each item, in the order of `jobs`, once eSputnik took the call. Absent: every item was sent. */
   results?(reply: UpstreamReply, jobs: J[]): ItemResult[]
 }

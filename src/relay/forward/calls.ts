@@ -98,7 +98,7 @@ export function createCalls(o: CallsOptions): Calls {
       metrics.upstreamSeconds.observe({ outcome, operation: operation.name }, (performance.now() - started) / 1000)
     let error: UpstreamError
     try {
-      const reply = await operation.send(client, body)
+      const reply = await operation.send(client, body, call.context)
       done()
       observe('ok')
       answered()

@@ -126,7 +126,8 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
   }
 
   async function dispatch(jobs: Job[], signal: AbortSignal) {
-    const { calls, refused } = planCalls(jobs, operations, { replayOccurredAt: config.replayOccurredAt, now: now() })
+    // Every setting goes along, so an operation that reads a new one needs no change here.
+    const { calls, refused } = planCalls(jobs, operations, { ...config, now: now() })
     for (const { job, reason } of refused) outcomes.dead(job, reason, undefined, 'mapping')
     for (let i = 0; i < calls.length; i++) {
       while (inflight.size >= config.upstreamConcurrency) await Promise.race(inflight)

@@ -7,6 +7,8 @@ export interface Call {
   operation: Operation
   jobs: Job[]
   items: unknown[]
+  /** What the items were built with; the call is made with it too. */
+  context: OperationContext
 }
 
 export interface Plan {
@@ -18,16 +20,16 @@ export interface Plan {
 /**
  * Pure: the calls that carry claimed jobs. Each job goes to the first
  * operation that accepts it and becomes its item; the items of one operation
- * are cut into calls of at most `maxBatch`, and the calls keep the claim
- * order of their first job (oldest first).
+ * (and batch key) are cut into calls of at most `maxBatch`, and the calls
+ * keep the claim order of their first job (oldest first).
  */
 export function planCalls(jobs: Job[], operations: readonly Operation[], context: OperationContext): Plan {
-  const open = new Map<Operation, Call>()
+  const open = new Map<string, Call>()
   const plan: Plan = { calls: [], refused: [] }
   for (const job of jobs) {
     const operation = operationFor(job, context, operations)
     if (!operation) {
-      plan.refused.push({ job, reason: `no upstream operation carries a ${job.kind} job` })
+      plan.refused.push({ job, reason: `no upstream operation carries this ${job.kind} job` })
       continue
     }
     let item: unknown
@@ -37,10 +39,11 @@ export function planCalls(jobs: Job[], operations: readonly Operation[], context
       plan.refused.push({ job, reason: (error as Error).message })
       continue
     }
-    let call = open.get(operation)
+    const key = `${operation.name}\n${operation.batchKey?.(item) ?? ''}`
+    let call = open.get(key)
     if (!call || call.jobs.length >= operation.maxBatch) {
-      call = { operation, jobs: [], items: [] }
-      open.set(operation, call)
+      call = { operation, jobs: [], items: [], context }
+      open.set(key, call)
       plan.calls.push(call)
     }
     call.jobs.push(job)
@@ -52,6 +55,6 @@ export function planCalls(jobs: Job[], operations: readonly Operation[], context
 /** The two halves of a call, for finding the item eSputnik refused a whole batch for. */
 export function splitCall(call: Call): [Call, Call] {
   const half = Math.ceil(call.jobs.length / 2)
-  const part = (from: number, to?: number): Call => ({ operation: call.operation, jobs: call.jobs.slice(from, to), items: call.items.slice(from, to) })
+  const part = (from: number, to?: number): Call => ({ ...call, jobs: call.jobs.slice(from, to), items: call.items.slice(from, to) })
   return [part(0, half), part(half)]
 }

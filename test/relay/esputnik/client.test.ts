@@ -5,6 +5,8 @@ import { PATH_GENERATE_EVENT, type GenerateEventBody } from '../../../src/relay/
 import { subscribeContact } from '../../../src/relay/esputnik/subscribe.js'
 import { startTestRelay, type TestRelay } from '../helpers.js'
 
+/** What an operation's send is given besides the body; these calls read none of it. */
+const CONTEXT = { replayOccurredAt: true, now: 0 }
 const BODY: GenerateEventBody = { eventTypeKey: 'pageViewed', keyValue: 'a@b.co', params: [{ name: 'page', value: '{"location":"https://x.io"}' }] }
 
 describe('classifyStatus', () => {
@@ -72,14 +74,14 @@ describe('the eSputnik client against the sandbox over HTTP', () => {
 
   it('calls Subscribe contact, and takes its 409 (the same request within a minute) as success', async () => {
     const body = { contact: { channels: [{ type: 'email' as const, value: 'sub@example.com' }] }, groups: ['Subscribers'] }
-    const first = await subscribeContact.send(client(), body)
+    const first = await subscribeContact.send(client(), body, CONTEXT)
     expect(first.status).toBe(200)
     expect(JSON.parse(first.body)).toEqual({ id: expect.any(Number) })
-    expect(await subscribeContact.send(client(), body)).toEqual({ status: 409, body: 'Duplicated request' })
+    expect(await subscribeContact.send(client(), body, CONTEXT)).toEqual({ status: 409, body: 'Duplicated request' })
     const [req] = (await relay.recorded('/api/v1/contact/subscribe')).slice(-1)
     expect(req).toMatchObject({ authorized: true, body })
     await relay.faults({ status: 400, count: 1 })
-    expect(await failure(subscribeContact.send(client(), body))).toMatchObject({ status: 400, outcome: 'dead' })
+    expect(await failure(subscribeContact.send(client(), body, CONTEXT))).toMatchObject({ status: 400, outcome: 'dead' })
   })
 
   it('times out a slow answer as retryable', async () => {
