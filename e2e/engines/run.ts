@@ -6,7 +6,7 @@
 //
 // It starts the fixture server (on the port e2e/fixtures/*.html name), opens a
 // fresh browser profile per scenario, and closes on "N passed, M failed".
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createScenarioContext, scenarios, type Scenario } from '../scenarios/index.js'
 import { beacons, clearRelay, createRelayRequests, repeats, summary, type RelayRequests } from '../support/relay.js'
@@ -33,13 +33,22 @@ if (!launch) {
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`
 
 async function startFixtureServer(relay: RelayRequests) {
+  // Never talk to a stray server from another run: its beacon log would not be ours.
+  if (await relay.get('/health').then(() => true, () => false)) throw new Error(`${origin} is taken: stop the server on it first`)
   const script = fileURLToPath(new URL('../fixture-server.mjs', import.meta.url))
   const server = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(PORT) }, stdio: ['ignore', 'ignore', 'inherit'] })
   for (let tries = 0; !(await relay.get('/health').then((r) => r.ok(), () => false)); tries++) {
-    if (tries > 100 || server.exitCode != null) throw new Error(`the fixture server did not answer on ${origin} (is the port taken?)`)
+    if (tries > 100 || server.exitCode != null) throw new Error(`the fixture server did not answer on ${origin}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   return server
+}
+
+const indent = (text: string, n: number) => text.replace(/^/gm, ' '.repeat(n))
+/** The message, and of the stack only the frames in this repository's e2e code. */
+const describe = (error: unknown) => {
+  const { message = String(error), stack = '' } = error as Error
+  return [message, ...stack.split('\n').filter((line) => /^\s+at .*[\\/]e2e[\\/]/.test(line) && !line.includes('node_modules'))].join('\n')
 }
 
 /** Rejects after `ms`, so a scenario that hangs fails instead of stopping the run. */
@@ -56,12 +65,13 @@ async function runOne(scenario: Scenario, driver: OpenDriver, relay: RelayReques
 
 const started = Date.now()
 const relay = createRelayRequests(origin)
-const server = await startFixtureServer(relay)
 const chosen = scenarios.filter((s) => filter.every((word) => s.name.includes(word)))
 let passed = 0
 let failed = 0
 let engine: Engine | undefined
+let server: ChildProcess | undefined
 try {
+  server = await startFixtureServer(relay)
   engine = await launch()
   for (const scenario of chosen) {
     const at = Date.now()
@@ -76,8 +86,8 @@ try {
       console.log(`  ✓ ${scenario.name} (${seconds(at)})`)
     } catch (error) {
       failed++
-      console.log(`  ✘ ${scenario.name} (${seconds(at)})\n${String((error as Error).stack ?? error).replace(/^/gm, '      ')}`)
-      console.log(`      what the relay received:\n${summary(await beacons(relay)).replace(/^/gm, '        ')}`)
+      console.log(`  ✘ ${scenario.name} (${seconds(at)})\n${indent(describe(error), 6)}`)
+      console.log(`      what the relay received:\n${indent(summary(await beacons(relay)), 8)}`)
     } finally {
       for (const note of notes) console.log(`      note: ${note}`)
       await driver?.end().catch(() => undefined)
@@ -85,10 +95,10 @@ try {
   }
 } catch (error) {
   failed++
-  console.error(`${name}: ${(error as Error).stack ?? error}`)
+  console.error(`${name}: ${describe(error)}`)
 } finally {
   await engine?.close().catch(() => undefined)
-  server.kill()
+  server?.kill()
 }
 console.log(`${name}: ${chosen.length} scenarios in ${seconds(started)}`)
 console.log(`${passed} passed, ${failed} failed`)
