@@ -15,7 +15,11 @@ export interface Sender {
   leave(): Promise<unknown>
 }
 
-/** After this many failed attempts in a row, a request's delivery is reported as failing. */
+/**
+ * After this many failed attempts in a row of one request (counted across
+ * page loads), its delivery is reported as failing: once per page, and again
+ * on the same page after a delivery has gone through.
+ */
 export const REPORT_AFTER = 3
 
 /** 408, 429, 5xx and network errors (0) are passing trouble; any other 4xx will not get better. */
@@ -27,6 +31,9 @@ export function createSender(
   report: (error: TrackerError) => void,
   debug: (...args: unknown[]) => void,
 ): Sender {
+  /** Whether this page has said that delivery keeps failing (since the last delivery that went through). */
+  let isFailureReported = false
+
   /** Resolves the reason when the request must be retried. */
   const deliver = async ([key, stored]: [string, Stored]) => {
     const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
@@ -40,10 +47,14 @@ export function createSender(
       const reason = status ? `HTTP ${status}` : 'network error'
       const failures = (stored.f || 0) + 1
       queue.release(key, { ...stored, f: failures })
-      if (failures == REPORT_AFTER) report({ method: 'send', reason, ids: items.map((item) => item.id) })
+      if (failures >= REPORT_AFTER && !isFailureReported) {
+        isFailureReported = true
+        report({ method: 'send', reason, ids: items.map((item) => item.id) })
+      }
       return reason
     }
     queue.remove(key)
+    isFailureReported = false
     let answer: Partial<BatchResponse> & { error?: string } = {}
     try {
       answer = JSON.parse(text)

@@ -109,13 +109,15 @@ export type TrackerMethod = EventType | 'subscribe' | 'identify'
  *   whole request, e.g. `HTTP 400: …`), or the call itself failed (an input that
  *   cannot be turned into JSON; then there is no `id`, the helper returned `''`).
  *   One call per refused event. The event is not sent again.
- * - **A delivery that keeps failing** (`method` is `send`): a request failed
- *   three times in a row, counted across page loads, with `reason` `network
- *   error` (offline, the relay unreachable, or a relay whose `ALLOWED_ORIGINS`
- *   does not list this page's origin: the browser does not tell which, only its
- *   console says "CORS") or `HTTP <status>` (408, 429, 5xx). `ids` are the
- *   events (or the subscribe or identify) it carries. The SDK goes on retrying
- *   with backoff; this is said once per request.
+ * - **A delivery that keeps failing** (`method` is `send`): a request has
+ *   failed three times in a row, counted across page loads, with `reason`
+ *   `network error` (offline, the relay unreachable, or a relay whose
+ *   `ALLOWED_ORIGINS` does not list this page's origin: the browser does not
+ *   tell which, only its console says "CORS") or `HTTP <status>` (408, 429,
+ *   5xx). `ids` are the events (or the subscribe or identify) it carries. The
+ *   SDK keeps it and goes on retrying with backoff. Said once per page load
+ *   (a later page says it at its first failed try), and again on the same
+ *   page only after a delivery has gone through.
  */
 export interface TrackerError {
   /** The helper whose call or event was refused, or `send` for a delivery that keeps failing. */

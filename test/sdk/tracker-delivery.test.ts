@@ -110,35 +110,67 @@ describe('onError', () => {
     expect(errors).toEqual([{ method: 'subscribe', id, reason: 'HTTP 400: email is not a valid email address' }])
   })
 
-  it(`is called once for a request that failed ${REPORT_AFTER} times in a row, counting across page loads`, async () => {
+  it(`is called once a request has failed ${REPORT_AFTER} times in a row, and not again on that page`, async () => {
     relay().failNext(503, 1000)
     const id = track().productViewed({ productId: 'a', price: 1 })
-    // Each page load sends at once what earlier ones left, long before a backoff (≥ 1 s) ends.
+    await waitFor(() => failedAttempts() == 1)
+    // Back online, the tracker tries at once instead of waiting out its backoff.
+    for (let attempt = 2; attempt <= REPORT_AFTER + 1; attempt++) {
+      if (attempt == REPORT_AFTER + 1) expect(errors).toHaveLength(1)
+      dispatchEvent(new Event('online'))
+      await waitFor(() => failedAttempts() == attempt)
+    }
+    expect(relay().received.map((r) => r.body.events[0].id)).toEqual(Array(REPORT_AFTER + 1).fill(id))
+    expect(errors).toEqual([{ method: 'send', reason: 'HTTP 503', ids: [id] }])
+    expect(stored()).toHaveLength(1) // still kept, and retried
+  })
+
+  it('counts the failures across page loads, and a later page says so at its first failed try', async () => {
+    relay().failNext(503, 1000)
+    const id = track().productViewed({ productId: 'a', price: 1 })
+    // Each page load sends at once what earlier ones left, long before their backoff (≥ 1 s) ends.
     for (let attempt = 1; attempt <= REPORT_AFTER + 1; attempt++) {
       if (attempt > 1) {
         reloadPage()
         track()
       }
       await waitFor(() => failedAttempts() == attempt)
+      expect(errors).toHaveLength(attempt < REPORT_AFTER ? 0 : attempt - REPORT_AFTER + 1)
     }
-    expect(relay().received).toHaveLength(REPORT_AFTER + 1)
-    expect(relay().received.every((r) => r.body.events[0].id == id)).toBe(true)
-    expect(errors).toEqual([{ method: 'send', reason: 'HTTP 503', ids: [id] }])
-    expect(stored()).toHaveLength(1) // still kept, and retried
+    expect(errors).toEqual(Array(2).fill({ method: 'send', reason: 'HTTP 503', ids: [id] }))
   })
 
-  it('reports a relay it cannot reach as a network error, with the ids it carries', async () => {
+  it('reports a relay it cannot reach as a network error, with the ids the request carries', async () => {
     const endpoint = await closedPort()
-    const first = track({ endpoint })
-    const ids = [first.productViewed({ productId: 'a', price: 1 }), first.searchRequest({ search: 'mug' })]
-    for (let attempt = 1; attempt <= REPORT_AFTER; attempt++) {
-      if (attempt > 1) {
-        reloadPage()
-        track({ endpoint })
-      }
+    const tracker = track({ endpoint })
+    const ids = [tracker.productViewed({ productId: 'a', price: 1 }), tracker.searchRequest({ search: 'mug' })]
+    await waitFor(() => failedAttempts() == 1)
+    for (let attempt = 2; attempt <= REPORT_AFTER; attempt++) {
+      dispatchEvent(new Event('online'))
       await waitFor(() => failedAttempts() == attempt)
     }
     expect(errors).toEqual([{ method: 'send', reason: 'network error', ids }])
+  })
+
+  it('says it again on the same page when delivery fails anew after one went through', async () => {
+    relay().failNext(503, REPORT_AFTER)
+    const tracker = track()
+    tracker.productViewed({ productId: 'a', price: 1 })
+    await waitFor(() => failedAttempts() == 1)
+    for (let attempt = 2; attempt <= REPORT_AFTER; attempt++) {
+      dispatchEvent(new Event('online'))
+      await waitFor(() => failedAttempts() == attempt)
+    }
+    dispatchEvent(new Event('online'))
+    await waitFor(() => stored().length == 0) // delivered
+    relay().failNext(503, 1000)
+    const second = tracker.productViewed({ productId: 'b', price: 1 })
+    await waitFor(() => failedAttempts() == 1)
+    for (let attempt = 2; attempt <= REPORT_AFTER; attempt++) {
+      dispatchEvent(new Event('online'))
+      await waitFor(() => failedAttempts() == attempt)
+    }
+    expect(errors.map((error) => error.ids)).toEqual([[expect.any(String)], [second]])
   })
 })
 

@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, expect, type ConsoleMessage, type Page } from '@playwright/test'
+import type { TrackerError } from '../src/sdk/types.js'
+
+// What a shop's onError sees in a real browser, against the real relay
+// (`node dist/relay/main.js`, built by `npm run build`). The page is served on
+// the fixture server's origin (http://127.0.0.1:4173) and loads the script tag
+// from it (/sdk.js, dist/esputnik-tracker.min.js); its endpoint is a relay
+// started here: one that lists this origin in ALLOWED_ORIGINS, and one that
+// lists only another.
+
+const PAGE_ORIGIN = 'http://127.0.0.1:4173'
+const UUID = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/
+
+interface Relay {
+  url: string
+  stop(): Promise<void>
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** The relay as deployed, on its own port and a throwaway SQLite file, with `allowedOrigins` as ALLOWED_ORIGINS. */
+async function startRelay(allowedOrigins: string): Promise<Relay> {
+  const dir = mkdtempSync(join(tmpdir(), 'esputnik-sdk-errors-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const child: ChildProcess = spawn(process.execPath, ['dist/relay/main.js'], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ALLOWED_ORIGINS: allowedOrigins,
+      SQLITE_PATH: join(dir, 'relay.db'),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr!.on('data', (chunk) => (stderr += chunk))
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    }
+    rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    await expect
+      .poll(async () => (await fetch(`${url}/healthz`).catch(() => undefined))?.status, {
+        message: `relay on ${url} answers /healthz (stderr: ${stderr})`,
+        timeout: 15_000,
+      })
+      .toBe(200)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { url, stop }
+}
+
+/** What the page's onError has received (e2e/fixtures/sdk-errors.html records it in window.errors). */
+const errorsOf = (page: Page) => page.evaluate(() => (window as unknown as { errors: TrackerError[] }).errors)
+/** The bodies of the requests the page keeps in localStorage for a retry. */
+const storedBodies = (page: Page) =>
+  page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((key) => key.startsWith('esputnik:q:'))
+      .map((key) => JSON.parse(JSON.parse(localStorage.getItem(key)!).b) as { events: { id: string; type: string }[] }),
+  )
+
+let allowing: Relay
+let refusing: Relay
+
+test.beforeAll(async () => {
+  ;[allowing, refusing] = await Promise.all([startRelay(PAGE_ORIGIN), startRelay('https://another-shop.example')])
+})
+
+test.afterAll(async () => {
+  await Promise.all([allowing?.stop(), refusing?.stop()])
+})
+
+// e2e/fixtures/sdk-errors.html: the stub, an onError that records, a good
+// productViewed and a searchRequest the relay refuses, then the script tag on
+// the relay named in the query. It comes from the fixture server itself, as
+// a shop's page comes from its server (a page Playwright made up would count
+// as public to Chromium, which then refuses it any loopback relay).
+test('a relay that refuses the page origin (CORS) gives one onError for the request, with the ids it carries', async ({ page }) => {
+  const consoleLines: string[] = []
+  page.on('console', (message: ConsoleMessage) => consoleLines.push(message.text()))
+  await page.goto(`/sdk-errors.html?endpoint=${refusing.url}`)
+
+  // Three failed tries: at once, then after the backoff's 1–2 s and 2–4 s.
+  await expect.poll(() => errorsOf(page), { timeout: 20_000 }).toHaveLength(1)
+  const [error] = await errorsOf(page)
+  // The batch is kept for later: the error names exactly the events it holds.
+  const [batch] = await storedBodies(page)
+  expect(batch!.events.map((event) => event.type)).toEqual(['productViewed', 'searchRequest'])
+  expect(error).toEqual({ method: 'send', reason: 'network error', ids: batch!.events.map((event) => event.id) })
+  // Only the browser's console names the cause.
+  expect(consoleLines).toContainEqual(expect.stringMatching(/blocked by CORS policy: No 'Access-Control-Allow-Origin' header/))
+})
+
+test('a relay that takes the batch but refuses one event gives one onError, with the helper and its id', async ({ page }) => {
+  await page.goto(`/sdk-errors.html?endpoint=${allowing.url}`)
+  await expect.poll(() => errorsOf(page), { timeout: 10_000 }).toHaveLength(1)
+  const [error] = await errorsOf(page)
+  expect(error).toEqual({ method: 'searchRequest', id: expect.stringMatching(UUID), reason: expect.stringMatching(/isFound/) })
+  // Delivered: nothing is left to retry, and the refused event is not sent again.
+  await expect.poll(async () => (await storedBodies(page)).length).toBe(0)
+})
