@@ -12,8 +12,11 @@ import { minify } from 'terser'
 import { ROOT, ensureBuilt, tempDir } from './lib/relay.mjs'
 import { commandLine, fmt, header, progress, table } from './lib/report.mjs'
 
-/** The size goal for the script-tag build with every feature. */
-const GOAL_GZIP = 2500
+/**
+ * The aim for the script-tag build: room under the 3,000 B budget that
+ * scripts/size.mjs enforces for the helpers still to come.
+ */
+const GOAL_GZIP = 2800
 
 const PEERS = [
   { pkg: '@plausible-analytics/tracker', version: '0.4.6', files: ['plausible.js'] },
@@ -114,6 +117,6 @@ console.log(
 console.log()
 const gap = iife.shipped.gz - GOAL_GZIP
 console.log(
-  `Goal: script tag with every feature ≤ ${fmt(GOAL_GZIP)} B gzip. As shipped: ${fmt(iife.shipped.gz)} B → ` +
+  `Aim: script tag ≤ ${fmt(GOAL_GZIP)} B gzip (budget 3,000 B). As shipped: ${fmt(iife.shipped.gz)} B → ` +
     (gap > 0 ? `${fmt(gap)} B over.` : `${fmt(-gap)} B to spare.`),
 )

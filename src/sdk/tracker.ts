@@ -48,7 +48,7 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
   const trackers: Record<string, Tracker> = ((window as any)[TRACKERS] ||= {})
   const existing = trackers[opts.endpoint]
   if (existing) {
-    debug('one tracker per endpoint: returning the first')
+    debug('reusing the tracker of', opts.endpoint)
     return existing
   }
 
