@@ -3,6 +3,7 @@ import { parseBatch } from '../../wire/batch.js'
 import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
 import type { LogLevel } from '../ops/config.js'
+import { isCrawlerRequest } from './crawlers.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
 import { refreshVisitorCookie } from './visitor-cookie.js'
 
@@ -34,7 +35,10 @@ export function eventsRoute(app: FastifyInstance, o: IngestOptions) {
     async (request, reply) => {
       // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`.
       const { visitor, events, rejected } = parseBatch(request.body, { base: pageBase(request) })
-      if (events.length) {
+      // A crawler gets the answer a person would, and nothing of its batch is stored.
+      const crawler = isCrawlerRequest(request, o.config.crawlerFilter)
+      if (crawler) o.metrics.crawlers.inc({ route: PATHS.events })
+      if (events.length && !crawler) {
         const result = await o.store.insertEvents({
           visitor,
           events,
@@ -52,8 +56,10 @@ export function eventsRoute(app: FastifyInstance, o: IngestOptions) {
         const cookie = refreshVisitorCookie(visitorCookie, app.parseCookie(request.headers.cookie ?? ''), visitor, request.protocol == 'https')
         if (cookie) reply.setCookie(cookie.name, cookie.value, cookie.attributes)
       }
-      o.metrics.accepted.inc(events.length)
-      o.metrics.rejected.inc(rejected.length)
+      if (!crawler) {
+        o.metrics.accepted.inc(events.length)
+        o.metrics.rejected.inc(rejected.length)
+      }
       const answer: BatchResponse = { accepted: events.length, rejected }
       return reply.code(202).send(answer)
     },

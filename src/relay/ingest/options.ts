@@ -23,6 +23,7 @@ export type IngestConfig = Pick<
   | 'allowedOrigins'
   | 'ingestRatePerMinute'
   | 'anonymousEvents'
+  | 'crawlerFilter'
   | 'heldMaxPerVisitor'
   | 'heldTtlMs'
   | 'subscribeRatePerMinute'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { checkSubscribe } from '../../wire/requests.js'
 import { PATHS } from '../../wire/types.js'
+import { isCrawlerRequest } from './crawlers.js'
 import { MAX_REQUEST_BYTES, type IngestOptions } from './options.js'
 import { limitPerVisitor } from './visitor-limit.js'
 
@@ -19,6 +20,11 @@ export function subscribeRoute(app: FastifyInstance, o: IngestOptions) {
     },
     async (request, reply) => {
       const { v: _v, ...subscribe } = checkSubscribe(request.body) // a ValidationError becomes 400 with its reason
+      if (isCrawlerRequest(request, o.config.crawlerFilter)) {
+        // The answer a person would get, and nothing stored or sent to eSputnik.
+        o.metrics.crawlers.inc({ route: PATHS.subscribe })
+        return reply.code(202).send({ accepted: true, id: subscribe.id })
+      }
       const { inserted } = await o.store.insertSubscribe({ request: subscribe, receivedAt: o.now() })
       if (inserted) {
         o.metrics.subscribesAccepted.inc()

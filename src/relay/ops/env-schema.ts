@@ -75,6 +75,12 @@ export const ENV_SCHEMA = {
     'hold' as 'hold' | 'forward',
     '`hold` events of unknown visitors until they are linked to a contact, or `forward` them at once with the visitor id as keyValue.',
   ),
+  CRAWLER_FILTER: setting(
+    'crawlerFilter',
+    flag,
+    true,
+    'Beacons and subscribes from crawlers (isbot\'s list, less generic HTTP clients and headless browsers) are answered as usual and stored nowhere, counted in `crawler_requests_total`. `off` keeps them.',
+  ),
   UPSTREAM_RATE_PER_SEC: setting(
     'upstreamRatePerSec',
     int(1, 10_000),

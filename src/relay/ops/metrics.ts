@@ -28,6 +28,8 @@ export interface RelayMetrics {
   replayed: Counter
   /** reason: cap (HELD_EVENTS_MAX_PER_VISITOR) or expired (HELD_EVENTS_TTL_DAYS). */
   heldDropped: Counter<'reason'>
+  /** route: the path a crawler posted to (`/v1/e`, `/v1/subscribe`), answered as usual and stored nowhere. */
+  crawlers: Counter<'route'>
   /** Counts a job eSputnik accepted, on its kind's counter. */
   jobSent(kind: JobKind): void
   /** Counts a job moved to dead letters, on its kind's counter. */
@@ -118,6 +120,7 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
     identifyRefused: counter('identify_refused_total', 'Identify calls refused with 401: signature or server token missing or wrong'),
     replayed: counter('events_replayed_total', 'Held events eSputnik accepted after their visitor was linked'),
     heldDropped: labelled('events_held_dropped_total', 'Held events deleted unsent: over HELD_EVENTS_MAX_PER_VISITOR (cap) or past HELD_EVENTS_TTL_DAYS (expired)', 'reason'),
+    crawlers: labelled('crawler_requests_total', 'Beacons and subscribes from crawlers, answered as usual and stored nowhere (CRAWLER_FILTER)', 'route'),
     jobSent: (kind) => sentOf[kind](),
     jobDead: (kind, reason) => deadOf[kind](reason),
   }
