@@ -138,6 +138,7 @@ export function mapEvent(event: WireEvent, locators: Locators, options: MapOptio
 export const eventV2: Operation<GenerateEventBody, GenerateEventBody, EventJob> = {
   name: 'event-v2',
   budget: 'events',
+  scope: 'Events',
   maxBatch: 1,
   accepts: (job): job is EventJob => job.kind == 'event',
   toItem: (job, context) =>

@@ -37,6 +37,12 @@ export interface Operation<Item = unknown, Body = unknown, J extends Job = Job> 
   readonly name: string
   /** The rate budget its calls are paced on. */
   readonly budget: BudgetName
+  /**
+   * The group of eSputnik's API reference the method belongs to (Events,
+   * Contacts, Orders, Apps): what an API key needs access to for this call,
+   * named when eSputnik answers 403 (docs/esputnik-api.md, "Errors and retries").
+   */
+  readonly scope?: string
   /** Most items in one call; 1 for the methods that take one. */
   readonly maxBatch: number
   /** Whether this operation carries the job (the registry asks each in its order; the first to accept it does). */

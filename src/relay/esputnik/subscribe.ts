@@ -62,6 +62,7 @@ export const classifySubscribe: ClassifyStatus = (status) => (status == 409 ? 'o
 export const subscribeContact: Operation<SubscribeContactBody, SubscribeContactBody, SubscribeJob> = {
   name: 'subscribe',
   budget: 'subscribe',
+  scope: 'Contacts',
   maxBatch: 1,
   accepts: (job): job is SubscribeJob => job.kind == 'subscribe',
   toItem: (job) => buildSubscribeBody(job.subscribe),

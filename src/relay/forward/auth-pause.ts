@@ -5,6 +5,22 @@ export interface AuthPause {
   until: number
   /** 401 (bad or disabled key) or 403 (the key lacks the operation's scope). */
   status: number | undefined
+  /** What the key needs access to for this operation (Operation.scope), when known. */
+  scope?: string
+}
+
+/**
+ * The one thing to do about a refusal: a 401 says the key itself is wrong or
+ * disabled, a 403 that it lacks the operation's group of methods
+ * (docs/esputnik-api.md, "Errors and retries").
+ */
+export function whatToFix(status: number | undefined, scope: string | undefined): string {
+  if (status == 403) {
+    return scope
+      ? `Give the API key in ESPUTNIK_API_KEY access to ${scope} (the group of this method in eSputnik's API reference)`
+      : 'Give the API key in ESPUTNIK_API_KEY access to this method'
+  }
+  return 'Check ESPUTNIK_API_KEY: eSputnik does not know it, or disabled it (a key unused for 90 days is)'
 }
 
 /**
@@ -25,6 +41,8 @@ export interface AuthPauses {
 export interface AuthPausesOptions {
   /** AUTH_PAUSE_MS. */
   pauseMs: number
+  /** The operation's Operation.scope. */
+  scopeOf?: (operation: string) => string | undefined
   now: () => number
   onPause: (pause: AuthPause) => void
   /** Called once when a pause is over, the first time anyone asks after its end. */
@@ -45,7 +63,8 @@ export function createAuthPauses(o: AuthPausesOptions): AuthPauses {
   return {
     pause(operation, status) {
       if (current(operation)) return false
-      const pause = { operation, until: o.now() + o.pauseMs, status }
+      const scope = o.scopeOf?.(operation)
+      const pause: AuthPause = { operation, until: o.now() + o.pauseMs, status, ...(scope ? { scope } : {}) }
       pauses.set(operation, pause)
       o.onPause(pause)
       return true

@@ -5,7 +5,7 @@ import type { Operation, OperationConfig } from '../esputnik/operation.js'
 import { OPERATIONS } from '../esputnik/registry.js'
 import type { RelayMetrics } from '../ops/metrics.js'
 import type { Job, Store } from '../store/types.js'
-import { createAuthPauses, type AuthPause } from './auth-pause.js'
+import { createAuthPauses, whatToFix, type AuthPause } from './auth-pause.js'
 import { BREAKER_MAX_STEP_MS, createBreaker } from './breaker.js'
 import { createCalls } from './calls.js'
 import { createOutcomes, type OutcomeLog } from './outcomes.js'
@@ -99,12 +99,13 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
   for (const operation of operations) metrics.paused.set({ operation: operation.name }, 0)
   const pauses = createAuthPauses({
     pauseMs: config.authPauseMs,
+    scopeOf: (name) => operations.find((operation) => operation.name == name)?.scope,
     now,
-    onPause({ operation, until, status }) {
+    onPause({ operation, until, status, scope }) {
       metrics.paused.set({ operation }, 1)
       log.error(
-        { operation, status, resumeAt: new Date(until).toISOString() },
-        `eSputnik refused the API key (${status}) for ${operation}; ${operation} paused for ${Math.round(config.authPauseMs / 1000)} s, nothing is dropped. Check ESPUTNIK_API_KEY and its scopes`,
+        { operation, status, scope, resumeAt: new Date(until).toISOString() },
+        `eSputnik refused the API key (${status}) for ${operation}; ${operation} paused for ${Math.round(config.authPauseMs / 1000)} s, nothing is dropped. ${whatToFix(status, scope)}`,
       )
     },
     onResume(operation) {
