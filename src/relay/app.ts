@@ -7,6 +7,7 @@ import { sdkScriptRoute } from './ingest/sdk-script.js'
 import type { Config } from './ops/config.js'
 import { trackConnections } from './ops/drain.js'
 import { handleError } from './ops/error-handler.js'
+import { answerOversizedBodies } from './ops/oversized-body.js'
 import { healthRoutes } from './ops/health.js'
 import { createLoggerOptions } from './ops/log.js'
 import { createMetrics, type RelayMetrics } from './ops/metrics.js'
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   app.decorate('relay', { config, store, forwarder, purger, metrics, client, sandbox })
 
   app.setErrorHandler(handleError)
+  answerOversizedBodies(app)
   // Sheds load with 503 + Retry-After when the event loop stalls, before requests time out in the browser.
   await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
   await app.register(ingestRoutes, { config, store, metrics, now, onQueued: () => forwarder.wake() })
