@@ -1,8 +1,22 @@
-import { rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { get, type IncomingHttpHeaders } from 'node:http'
 import { join } from 'node:path'
+import { brotliDecompressSync, gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chooseEncoding } from '../../../src/relay/ingest/accept-encoding.js'
 import { matchesEtag } from '../../../src/relay/ingest/sdk-script.js'
 import { startTestRelay, tempDir, type TestRelay } from '../helpers.js'
+
+/** GET over the wire as sent, body undecoded (fetch would ask for and undo the compression itself). */
+function raw(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+    }).on('error', reject)
+  })
+}
 
 describe('GET /sdk.js', () => {
   const dir = tempDir()
@@ -31,6 +45,7 @@ describe('GET /sdk.js', () => {
     expect(await res.text()).toBe('!function(){window.esputnik=1}();')
     const etag = res.headers.get('etag')!
     expect(etag).toMatch(/^"[\w-]+"$/)
+    expect(res.headers.get('vary')).toBe('Accept-Encoding')
 
     const again = await fetch(`${relay.url}/sdk.js`, { headers: { 'if-none-match': etag } })
     expect(again.status).toBe(304)
@@ -45,6 +60,50 @@ describe('GET /sdk.js', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('etag')).not.toBe(before)
     expect(await res.text()).toContain('esputnik=2')
+  })
+
+  it.each([
+    ['gzip', 'gzip', gunzipSync],
+    ['gzip, deflate, br', 'br', brotliDecompressSync],
+    ['br;q=0.5, gzip', 'gzip', gunzipSync],
+  ])('comes %s-encoded when asked (Accept-Encoding: %s), with an ETag of its own and 304 for it', async (accept, encoding, decode) => {
+    const built = readFileSync('dist/esputnik-tracker.min.js')
+    writeFileSync(file, built)
+    const plain = await raw(`${relay.url}/sdk.js`)
+    expect(plain.headers['content-encoding']).toBeUndefined()
+    expect(plain.body.equals(built)).toBe(true)
+
+    const res = await raw(`${relay.url}/sdk.js`, { 'accept-encoding': accept })
+    expect(res.status).toBe(200)
+    expect(res.headers['content-encoding']).toBe(encoding)
+    expect(res.headers.vary).toBe('Accept-Encoding')
+    expect(res.headers['cache-control']).toBe('public, max-age=300, stale-while-revalidate=86400')
+    expect(decode(res.body).equals(built)).toBe(true)
+    // The "3 kB" of the README is the compressed size of the script tag.
+    expect(res.body.length).toBeLessThan(built.length / 1.5)
+    expect(Number(res.headers['content-length'])).toBe(res.body.length)
+    expect(res.headers.etag).not.toBe(plain.headers.etag)
+
+    const again = await raw(`${relay.url}/sdk.js`, { 'accept-encoding': accept, 'if-none-match': res.headers.etag! })
+    expect(again.status).toBe(304)
+    expect(again.body.length).toBe(0)
+    expect(again.headers.etag).toBe(res.headers.etag)
+  })
+
+  it.each<[string | undefined, string]>([
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['gzip', 'gzip'],
+    ['br', 'br'],
+    ['gzip, br', 'br'],
+    ['br;q=0.8, gzip;q=0.9', 'gzip'],
+    ['br;q=0, gzip', 'gzip'],
+    ['*', 'br'],
+    ['*;q=0', 'identity'],
+    ['deflate', 'identity'],
+    ['GZIP', 'gzip'],
+  ])('picks an encoding for Accept-Encoding %j: %s', (header, encoding) => {
+    expect(chooseEncoding(header)).toBe(encoding)
   })
 
   it.each([
