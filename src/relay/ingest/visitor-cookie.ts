@@ -23,7 +23,12 @@ export interface VisitorCookieOptions {
   days?: number
 }
 
-/** The Set-Cookie to send, or undefined when the request's cookie is not this visitor's. */
+/**
+ * The Set-Cookie to send, or undefined when the request's cookie is not this
+ * visitor's. `secure`: the request came over https, as fastify's
+ * `request.protocol` tells, which reads X-Forwarded-Proto only from a proxy
+ * TRUST_PROXY trusts (so a client cannot ask for, or drop, the flag itself).
+ */
 export function refreshVisitorCookie(
   options: VisitorCookieOptions,
   cookies: Record<string, string | undefined>,

@@ -33,6 +33,17 @@ describe('the visitor cookie refresh (VISITOR_COOKIE)', () => {
     expect(res.headers.getSetCookie()).toEqual([`kl_id=${VISITOR}; Max-Age=34560000; Domain=shop.example.com; Path=/; Secure; SameSite=Lax`])
   })
 
+  it.each<[string, Record<string, string>, boolean]>([
+    ['a hop count of trusted proxies says https', { TRUST_PROXY: '1' }, true],
+    ['the trusted proxy is this address', { TRUST_PROXY: '127.0.0.1' }, true],
+    ['no proxy is trusted, whatever the header says', {}, false],
+    ['the proxy trusted is another one', { TRUST_PROXY: '10.0.0.1' }, false],
+  ])('is Secure behind X-Forwarded-Proto: https only when %s', async (_, env, isSecure) => {
+    const relay = await start({ VISITOR_COOKIE: 'sc', ...env })
+    const res = await relay.send(batch(), { cookie: `sc=${VISITOR}`, 'x-forwarded-proto': 'https' })
+    expect(res.headers.getSetCookie()).toEqual([`sc=${VISITOR}; Max-Age=34560000; Path=/; ${isSecure ? 'Secure; ' : ''}SameSite=Lax`])
+  })
+
   it('is off unless VISITOR_COOKIE names the cookie', async () => {
     const relay = await start()
     const res = await relay.send(batch(), { cookie: `sc=${VISITOR}` })
