@@ -4,6 +4,7 @@ import { createEsputnikClient, type EsputnikClient } from './esputnik/client.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import { ingestRoutes } from './ingest/index.js'
 import { sdkScriptRoute } from './ingest/sdk-script.js'
+import { bootFacts, bootLine } from './ops/boot-line.js'
 import type { Config } from './ops/config.js'
 import { trackConnections } from './ops/drain.js'
 import { handleError } from './ops/error-handler.js'
@@ -55,6 +56,18 @@ function ownOrigin(app: FastifyInstance): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`
 }
 
+/** The routes as the boot line names them (`POST /v1/e`), the sandbox's as one. */
+function collectRoutes(app: FastifyInstance): Set<string> {
+  const routes = new Set<string>()
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method == 'HEAD' || method == 'OPTIONS') continue
+      routes.add(route.url.startsWith('/sandbox') ? '/sandbox/*' : `${method} ${route.url}`)
+    }
+  })
+  return routes
+}
+
 /**
  * The relay as a fastify instance that is not listening yet: the store, the
  * forwarder and purger, the routes that take input, health and metrics, and
@@ -71,13 +84,21 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     // A hop count trusts the n nearest proxies (fastify's types lack the number form).
     trustProxy: typeof hops == 'number' ? (_address: string, i: number) => i < hops : hops,
   })
+  const routes = collectRoutes(app)
   const store =
     deps.store ??
     (await openStore(config, {
       owner: true,
       onError: (err) => app.log.error({ err }, 'an idle PostgreSQL connection failed; the pool opens a new one'),
     }))
-  const metrics = createMetrics({ counts: () => store.counts(), now, defaults: true })
+  const metrics = createMetrics({
+    counts: () => store.counts(),
+    onCountsError: (err) => app.log.warn({ err }, 'the store did not give /metrics its counts: store_up 0'),
+    // Read at scrape time, once the forwarder exists.
+    isBreakerOpen: () => forwarder.isBreakerOpen(),
+    now,
+    defaults: true,
+  })
   const sandbox = !config.apiKey || config.sandboxControl ? createSandbox({ config, now }) : undefined
   const client = createEsputnikClient({
     baseUrl: config.baseUrl ?? (() => `${ownOrigin(app)}/sandbox`),
@@ -108,9 +129,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(sdkScriptRoute, { file: config.sdkFile })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)
-  await app.register(healthRoutes, { store, metrics, now, pauses: () => forwarder.pauses(), logLevel })
+  await app.register(healthRoutes, { store, metrics, now, pauses: () => forwarder.pauses(), isBreakerOpen: () => forwarder.isBreakerOpen(), logLevel })
   if (sandbox) await app.register(sandbox.plugin, { prefix: '/sandbox', logLevel })
 
+  app.addHook('onListen', async () => {
+    const facts = bootFacts(config, { sandboxUrl: `${ownOrigin(app)}/sandbox`, routes: [...routes], isStoreInjected: deps.store !== undefined })
+    app.log.info({ boot: facts }, `esputnik-relay: ${bootLine(facts)}`)
+  })
   if (config.autoStart) {
     app.addHook('onListen', async () => {
       forwarder.start()

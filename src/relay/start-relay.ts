@@ -22,8 +22,10 @@ export interface RunningRelay {
 
 /** Starts a relay in this process (tests, the demo, e2e): build, listen, and hand back its URL. */
 export async function startRelay(options: StartRelayOptions = {}): Promise<RunningRelay> {
-  const config = { ...loadConfig(options.env ?? {}), ...options.config }
+  const warnings: string[] = []
+  const config = { ...loadConfig(options.env ?? {}, { onWarning: (line) => warnings.push(line) }), ...options.config }
   const app = await buildApp(config, options.deps)
+  for (const line of warnings) app.log.warn(`UNKNOWN_SETTINGS=warn: ${line}`)
   try {
     await app.listen({ port: options.port ?? config.port, host: options.host ?? config.host })
   } catch (error) {

@@ -53,6 +53,8 @@ export interface Forwarder {
   wake(): void
   /** The operations paused because eSputnik refused the API key for them. */
   pauses(): AuthPause[]
+  /** True while the shared breaker holds calls back after a run of retryable failures. */
+  isBreakerOpen(): boolean
 }
 
 /**
@@ -191,5 +193,6 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
     },
     wake: () => waiter.wake(),
     pauses: () => pauses.list(),
+    isBreakerOpen: () => breaker.isOpen,
   }
 }

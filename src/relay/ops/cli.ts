@@ -72,7 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.out(describeEnv())
         return 0
       case 'dead-letters': {
-        const config = loadConfig(io.env)
+        const config = loadConfig(io.env, { onWarning: (line) => io.err(`esputnik-relay: warning: ${line}`) })
         if (!io.openStore && !config.databaseUrl && !existsSync(config.sqlitePath)) {
           io.err(`esputnik-relay: no relay store at ${config.sqlitePath}; set SQLITE_PATH (or DATABASE_URL) to the relay's database`)
           return 1

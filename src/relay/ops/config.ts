@@ -1,3 +1,4 @@
+import { explainLookalike, findLookalikeNames } from './env-names.js'
 import { ENV_SCHEMA, type EnvConfig, type EnvValues } from './env-schema.js'
 
 export { DEFAULT_SDK_FILE, type LogLevel } from './env-schema.js'
@@ -36,12 +37,19 @@ export type Config = EnvConfig & typeof TUNING
 /** Where a key sends events when ESPUTNIK_BASE_URL does not say. */
 export const ESPUTNIK_ORIGIN = 'https://esputnik.com'
 
+export interface LoadConfigOptions {
+  /** Gets each line that UNKNOWN_SETTINGS=warn turns from an error into a warning. */
+  onWarning?: (line: string) => void
+}
+
 /**
  * Reads the relay's settings from `env`. Every bad value is reported, one line
  * each, in a single ConfigError, so a deploy is fixed in one go rather than one
- * variable per restart.
+ * variable per restart. So is a name that looks like a setting but is none
+ * (env-names.ts), unless UNKNOWN_SETTINGS=warn, and a production environment
+ * (NODE_ENV=production) without an API key.
  */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): Config {
   const problems: string[] = []
   const values: Record<string, unknown> = {}
   for (const [name, spec] of Object.entries(ENV_SCHEMA)) {
@@ -64,6 +72,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (problems.length == 0 && v.CLAIM_LEASE_MS <= v.UPSTREAM_TIMEOUT_MS) {
     problems.push('CLAIM_LEASE_MS: must be longer than UPSTREAM_TIMEOUT_MS, or an event whose call is still in flight is claimed and sent again')
+  }
+  const lookalikes = findLookalikeNames(env, Object.keys(ENV_SCHEMA)).map(explainLookalike)
+  if (values.UNKNOWN_SETTINGS == 'warn') lookalikes.forEach((line) => options.onWarning?.(line))
+  else problems.push(...lookalikes.map((line) => `${line} (UNKNOWN_SETTINGS=warn starts anyway)`))
+  // Without a key the relay answers as if all went well while eSputnik sees nothing: never so in production.
+  if (env.NODE_ENV?.trim() == 'production' && !v.ESPUTNIK_API_KEY) {
+    problems.push('ESPUTNIK_API_KEY: is required with NODE_ENV=production; without it every event goes to the built-in sandbox and never reaches eSputnik')
   }
   if (problems.length) throw new ConfigError(problems)
   const fields: Record<string, unknown> = {}

@@ -165,6 +165,12 @@ export const ENV_SCHEMA = {
     'Most Subscribe contact calls in any 1 s window, per relay process (eSputnik allows 200), paced apart from events.',
   ),
   LOG_LEVEL: setting('logLevel', oneOf(...LOG_LEVELS), 'info' as LogLevel, 'pino log level. Emails and phones are masked.'),
+  UNKNOWN_SETTINGS: setting(
+    'unknownSettings',
+    oneOf('error', 'warn'),
+    'error' as 'error' | 'warn',
+    'A name in the environment that is no setting but looks like one (two edits or fewer from a setting of 8+ characters, `DATABSE_URL`; or starting as only the relay\'s settings do, `ESPUTNIK_`, `SANDBOX_`…): `error` refuses to start, naming the setting it resembles; `warn` logs that and starts. The system\'s names (`HOME`, `PATH`, `NODE_*`, `npm_*`, `LC_*`…) are never judged.',
+  ),
   SDK_FILE: setting('sdkFile', text, undefined as string | undefined, 'File served at `/sdk.js`. Default `dist/esputnik-tracker.min.js` of this package.', {
     toConfig: (file) => file ?? DEFAULT_SDK_FILE,
   }),

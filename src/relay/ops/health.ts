@@ -8,10 +8,31 @@ export interface HealthRouteOptions {
   metrics: RelayMetrics
   /** The operations paused after a 401/403. */
   pauses: () => AuthPause[]
+  /** The forwarder's breaker holds calls back. */
+  isBreakerOpen: () => boolean
   now: () => number
 }
 
-/** `/healthz` (the process answers), `/readyz` (it can do its job), `/metrics` (Prometheus). */
+/** `/readyz`'s body. */
+export interface Readiness {
+  /** This node can take traffic: its store takes a write. */
+  ready: boolean
+  /** Why it cannot (the status is then 503). */
+  problems: string[]
+  /** What is wrong upstream but does not keep the node from taking traffic (the status stays 200). */
+  warnings: string[]
+  paused: { operation: string; until: string; status: number | undefined }[]
+  breakerOpen: boolean
+}
+
+/**
+ * `/healthz` (the process answers), `/readyz` (it can take traffic),
+ * `/metrics` (Prometheus). Only the store decides readiness: a paused
+ * operation or an open breaker concerns every node alike (one API key, one
+ * eSputnik), so a balancer that took nodes out for it would take them all
+ * out, and the beacons they would have stored would be lost. They are named
+ * in the body and in metrics instead.
+ */
 export async function healthRoutes(app: FastifyInstance, o: HealthRouteOptions) {
   app.get('/healthz', async () => ({ status: 'ok' }))
 
@@ -23,10 +44,14 @@ export async function healthRoutes(app: FastifyInstance, o: HealthRouteOptions) 
       request.log.error({ err }, 'store is not writable')
       problems.push('store is not writable')
     }
-    for (const { operation, until, status } of o.pauses()) {
-      problems.push(`${operation} paused until ${new Date(until).toISOString()}: eSputnik refused the API key (${status})`)
-    }
-    return reply.code(problems.length ? 503 : 200).send({ ready: problems.length == 0, problems })
+    const paused = o.pauses().map(({ operation, until, status }) => ({ operation, until: new Date(until).toISOString(), status }))
+    const warnings = paused.map(
+      ({ operation, until, status }) => `${operation} paused until ${until}: eSputnik refused the API key (${status}); its jobs wait in the store`,
+    )
+    const breakerOpen = o.isBreakerOpen()
+    if (breakerOpen) warnings.push('eSputnik keeps failing: the breaker holds calls back, one probe per backoff step; jobs wait in the store')
+    const body: Readiness = { ready: problems.length == 0, problems, warnings, paused, breakerOpen }
+    return reply.code(problems.length ? 503 : 200).send(body)
   })
 
   app.get('/metrics', async (_request, reply) => {

@@ -37,14 +37,34 @@ export interface RelayMetrics {
 }
 
 export interface MetricsOptions {
-  /** Read at scrape time for the queue gauges. */
+  /** Read at scrape time for the queue gauges; a failure (the database is down) keeps their last values and sets `store_up` 0. */
   counts: () => Promise<StoreCounts>
+  /** Told why the counts failed, once per scrape. */
+  onCountsError?: (error: unknown) => void
+  /** Read at scrape time: the forwarder's breaker holds calls back. @defaultValue never */
+  isBreakerOpen?: () => boolean
   now?: () => number
   /** Process metrics (CPU, memory, event loop); off in tests. */
   defaults?: boolean
 }
 
 const PREFIX = 'esputnik_relay_'
+
+/**
+ * Longest wait for the store's counts in a scrape: a database that is away
+ * must not make the scrape time out (Prometheus' default is 10 s), since the
+ * scrape is how the outage is seen.
+ */
+export const SCRAPE_STORE_TIMEOUT_MS = 3000
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the store did not answer within ${ms} ms`)), ms)
+    timer.unref()
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
+}
 
 export function createMetrics(options: MetricsOptions): RelayMetrics {
   const registry = new Registry()
@@ -55,30 +75,52 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
   const labelled = <L extends string>(name: string, help: string, label: L) =>
     new Counter<L>({ name: PREFIX + name, help, labelNames: [label], registers: [registry] })
 
-  // Both queue gauges read the same counts; one store query per scrape.
-  let cached: { at: number; value: Promise<StoreCounts> } | undefined
+  // The store gauges read the same counts; one store query per scrape. Undefined: the store failed.
+  let cached: { at: number; value: Promise<StoreCounts | undefined> } | undefined
+  const readCounts = () =>
+    withTimeout(options.counts(), SCRAPE_STORE_TIMEOUT_MS).catch((error: unknown) => {
+      options.onCountsError?.(error)
+      return undefined
+    })
   const counts = () => {
-    if (!cached || now() - cached.at > 500) cached = { at: now(), value: options.counts() }
+    if (!cached || now() - cached.at > 500) cached = { at: now(), value: readCounts() }
     return cached.value
   }
 
+  // Without counts the queue gauges keep their last values (prom-client cannot leave an unlabelled gauge out); store_up 0 says they are stale.
   new Gauge({
     name: PREFIX + 'jobs',
-    help: 'Events in the store by state',
+    help: 'Events in the store by state (the last counts while store_up is 0)',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
       const c = await counts()
-      for (const state of ['held', 'queued', 'sent', 'dead'] as const) this.set({ state }, c[state])
+      if (c) for (const state of ['held', 'queued', 'sent', 'dead'] as const) this.set({ state }, c[state])
     },
   })
   new Gauge({
     name: PREFIX + 'queue_age_seconds',
-    help: 'Age of the oldest queued event (0 when the queue is empty)',
+    help: 'Age of the oldest queued event (0 when the queue is empty; the last value while store_up is 0)',
     registers: [registry],
     async collect() {
       const c = await counts()
-      this.set(c.oldestQueuedAt === null ? 0 : Math.max(0, (now() - c.oldestQueuedAt) / 1000))
+      if (c) this.set(c.oldestQueuedAt === null ? 0 : Math.max(0, (now() - c.oldestQueuedAt) / 1000))
+    },
+  })
+  new Gauge({
+    name: PREFIX + 'store_up',
+    help: `1 when the store answered this scrape's count, 0 when it failed or took over ${SCRAPE_STORE_TIMEOUT_MS / 1000} s`,
+    registers: [registry],
+    async collect() {
+      this.set((await counts()) ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: PREFIX + 'upstream_breaker_open',
+    help: '1 while the breaker holds calls to eSputnik back after a run of retryable failures (one probe per backoff step)',
+    registers: [registry],
+    collect() {
+      this.set(options.isBreakerOpen?.() ? 1 : 0)
     },
   })
 

@@ -16,12 +16,8 @@ export async function serve(env: Record<string, string | undefined> = process.en
     process.exit(1)
   }
   const { app, url } = relay
-  const { config } = app.relay
-  if (app.relay.sandbox) {
-    app.log.warn(`no ESPUTNIK_API_KEY: events go to the built-in sandbox; see ${url}/sandbox`)
-  } else {
-    app.log.info(`forwarding to ${config.baseUrl} at most ${config.upstreamRatePerSec}/s`)
-  }
+  // The boot line (app.ts, at listen) says what runs; this says loudly what does not reach eSputnik.
+  if (!app.relay.config.apiKey) app.log.warn(`no ESPUTNIK_API_KEY: events go to the built-in sandbox; see ${url}/sandbox`)
 
   let closing = false
   const shutdown = (signal: string) => {
