@@ -4,6 +4,7 @@ import { createEsputnikClient, type EsputnikClient } from './esputnik/client.js'
 import { createForwarder, type Forwarder } from './forward/forwarder.js'
 import { ingestRoutes } from './ingest/index.js'
 import { sdkScriptRoute } from './ingest/sdk-script.js'
+import { serverEraseRoute } from './ingest/server-erase.js'
 import { bootFacts, bootLine } from './ops/boot-line.js'
 import type { Config } from './ops/config.js'
 import { trackConnections } from './ops/drain.js'
@@ -127,6 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(underPressure, { maxEventLoopDelay: 1000, retryAfter: 10 })
   await app.register(ingestRoutes, { config, store, metrics, now, onQueued: () => forwarder.wake() })
   await app.register(sdkScriptRoute, { file: config.sdkFile })
+  if (config.serverToken) await app.register(serverEraseRoute, { store, now, sandbox, serverToken: config.serverToken })
   // Probes and the sandbox are called many times a second; their access logs would drown the rest.
   const logLevel = atLeastWarn(config.logLevel)
   await app.register(healthRoutes, { store, metrics, now, pauses: () => forwarder.pauses(), isBreakerOpen: () => forwarder.isBreakerOpen(), logLevel })

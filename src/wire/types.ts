@@ -150,10 +150,29 @@ export interface ServerIdentifyRequest {
   phone?: string
 }
 
+/** `POST {relay}/v1/server/erase`, Bearer SERVER_TOKEN: exactly one of these (checked by src/wire/erase.ts). */
+export type EraseRequest = { visitorId: string } | { email: string } | { phone: string } | { externalCustomerId: string } | { contactId: string | number }
+
+/** The answer to an erase, 200: what was removed, counted by kind; zeros when nothing matched. */
+export interface EraseResponse {
+  erased: {
+    /** Visitors that had a link or a job: none is linked now. */
+    visitors: number
+    links: number
+    /** Jobs reduced to their id for dedup, by kind (event, subscribe…) and by the state they were in. */
+    jobs: Record<string, { held: number; queued: number; sent: number; dead: number }>
+    /** Rows deleted from the other tables that name a visitor or a contact, by table. */
+    tables: Record<string, number>
+    /** Requests the built-in sandbox had recorded with one of the person's identifiers (0 without a sandbox). */
+    sandboxRequests: number
+  }
+}
+
 /** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event). */
 export const PATHS = {
   events: '/v1/e',
   subscribe: '/v1/subscribe',
   identify: '/v1/identify',
   serverIdentify: '/v1/server/identify',
+  serverErase: '/v1/server/erase',
 } as const

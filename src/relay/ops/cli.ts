@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { openStore } from '../store/open.js'
 import type { DeadLetter, Store } from '../store/types.js'
 import { ConfigError, loadConfig } from './config.js'
+import { ERASE_USAGE, eraseCommand } from './cli-erase.js'
 import { describeEnv } from './env-schema.js'
 import { serve } from './process.js'
 
@@ -12,6 +13,7 @@ export const USAGE = `Usage: esputnik-relay [command]
   dead-letters list [--limit N] [--json]
                                     show events eSputnik refused, newest first
   dead-letters replay --all | ID…   queue dead letters again; a running relay sends them
+  ${ERASE_USAGE}
   env                               print the environment variables as a Markdown table
   help                              this text
 
@@ -71,7 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'env':
         io.out(describeEnv())
         return 0
-      case 'dead-letters': {
+      case 'dead-letters':
+      case 'erase': {
         const config = loadConfig(io.env, { onWarning: (line) => io.err(`esputnik-relay: warning: ${line}`) })
         if (!io.openStore && !config.databaseUrl && !existsSync(config.sqlitePath)) {
           io.err(`esputnik-relay: no relay store at ${config.sqlitePath}; set SQLITE_PATH (or DATABASE_URL) to the relay's database`)
@@ -79,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
         const store = await (io.openStore?.() ?? openStore(config))
         try {
-          return await deadLetters(rest, io, store)
+          return await (command == 'erase' ? eraseCommand(rest, io, store) : deadLetters(rest, io, store))
         } finally {
           await store.close()
         }

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../ops/config.js'
 import { renderPage } from './page.js'
+import { mentionsAny } from './forget.js'
 import { createFaults, createRecorder, createWindowCounter, type Faults, type Recorder, type SandboxFaults } from './recorder.js'
 import { checkGenerateEvent, checkSubscribe, checkTokens } from './rules.js'
 
@@ -29,6 +30,8 @@ export interface Sandbox {
   recorder: Recorder
   faults: Faults
   plugin: (app: FastifyInstance) => Promise<void>
+  /** Forgets what it recorded of a person (see forget.ts); returns the requests forgotten. */
+  forget(identifiers: string[]): number
 }
 
 interface RawBody {
@@ -146,5 +149,13 @@ export function createSandbox(o: SandboxOptions): Sandbox {
     app.delete('/faults', async () => faults.set({}))
   }
 
-  return { recorder, faults, plugin }
+  /** An erase: forgets the person's recorded requests, and the contact ids and repeats it answered for them; returns the requests forgotten. */
+  function forget(identifiers: string[]): number {
+    const set = new Set(identifiers)
+    for (const key of contactIds.keys()) if (set.has(key)) contactIds.delete(key)
+    for (const key of subscribes.keys()) if (identifiers.some((id) => key.includes(JSON.stringify(id)))) subscribes.delete(key)
+    return recorder.remove((request) => mentionsAny(request, set))
+  }
+
+  return { recorder, faults, plugin, forget }
 }

@@ -33,6 +33,8 @@ export interface Recorder {
   add(request: Omit<RecordedRequest, 'seq'>): RecordedRequest
   /** Oldest first. */
   list(filter?: RequestFilter): RecordedRequest[]
+  /** Forgets the requests `test` picks (an erase); returns how many. */
+  remove(test: (request: RecordedRequest) => boolean): number
   clear(): void
 }
 
@@ -48,6 +50,11 @@ export function createRecorder(limit = 2000): Recorder {
       return item
     },
     list: ({ since = 0, path } = {}) => items.filter((r) => r.seq > since && (!path || r.path == path)),
+    remove(test) {
+      const before = items.length
+      items = items.filter((r) => !test(r))
+      return before - items.length
+    },
     clear() {
       items = []
     },

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { Statements } from './dialect.js'
+import { createSqliteEraseStatements } from './sqlite-erase-sql.js'
 import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
@@ -77,6 +78,7 @@ export function createSqliteStatements(db: Database): Statements {
   const heartbeat = changes(`INSERT INTO meta (k, v) VALUES ('heartbeat', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`)
 
   return {
+    ...createSqliteEraseStatements(db),
     // One connection writes at a time: the transaction itself serialises every writer.
     lockVisitors: () => undefined,
     links: (visitor) => links.all(visitor),

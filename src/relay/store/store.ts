@@ -1,5 +1,6 @@
 import { insertEvents, linkVisitor, settle } from './decisions.js'
 import type { Dialect } from './dialect.js'
+import { erase } from './erase.js'
 import { toClaimed, toDeadLetter, toLink } from './rows.js'
 import type { Store, StoreCounts } from './types.js'
 
@@ -35,6 +36,7 @@ export function createStore(dialect: Dialect): Store {
     checkWritable: async (now) => {
       await s.heartbeat(String(now))
     },
+    erase: (target, now) => dialect.transaction((tx) => erase(tx, target, now)),
     close: () => dialect.close(),
   }
 }

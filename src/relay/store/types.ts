@@ -1,3 +1,4 @@
+import type { EraseStore } from './erase-types.js'
 import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
 
@@ -162,7 +163,7 @@ export interface PurgeOptions {
   limit: number
 }
 
-export interface Store {
+export interface Store extends EraseStore {
   /** Stores a batch in one transaction; ids already stored count as duplicates. */
   insertEvents(batch: NewEvents): Promise<InsertResult>
   /** Queues a subscribe request; a stored id is a duplicate (`inserted: false`). */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { CRAWLER_PATTERNS, isCrawler, REMOVED_PATTERNS } from '../../../src/relay/ingest/crawlers.js'
 import { batchOf, startTestRelay, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { metric, subscribeBody } from '../identity-helpers.js'
+import { quietRecord } from '../quiet.js'
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 /** What Chromium 156 says with --headless (Puppeteer's and Playwright's default), read from the browser itself. */
@@ -89,20 +90,6 @@ async function nodeFetchUserAgent(): Promise<string> {
   return seen
 }
 
-/** The forwarder polls every 20 ms here; nothing arriving for 25 polls means nothing more is on its way. */
-const QUIET_MS = 500
-
-/** Resolves once the sandbox's record has not grown for QUIET_MS; returns that record. */
-async function quietRecord(relay: TestRelay) {
-  let last = -1
-  let since = Date.now()
-  return waitFor(async () => {
-    const all = await relay.recorded()
-    if (all.length != last) [last, since] = [all.length, Date.now()]
-    return Date.now() - since >= QUIET_MS && { all }
-  }, `a quiet sandbox for ${QUIET_MS} ms`)
-}
-
 /** crawler_requests_total of a route; a route never counted has no series yet, which is 0. */
 async function crawlerRequests(relay: TestRelay, route: string): Promise<number> {
   const value = await metric(relay, `crawler_requests_total{route="${route}"}`)
@@ -124,7 +111,7 @@ describe('crawlers over HTTP', () => {
     const personAnswer = await relay.send(batchOf('visitor-person-0001', [person]), { 'user-agent': CHROME })
     expect([botAnswer.status, await botAnswer.json()]).toEqual([personAnswer.status, await personAnswer.json()])
     await waitFor(async () => upstreamIds(await relay.delivered()).includes('person-term'), 'the browser’s event upstream')
-    const { all } = await quietRecord(relay)
+    const all = await quietRecord(relay)
     expect(upstreamIds(all)).not.toContain('crawler-only-term')
     expect(upstreamIds(all)).not.toContain('visitor-googlebot-1')
     expect(await crawlerRequests(relay, '/v1/e')).toBe(1)
@@ -139,7 +126,7 @@ describe('crawlers over HTTP', () => {
     expect(bot.status).toBe(person.status)
     expect(Object.keys((await bot.json()) as object)).toEqual(Object.keys((await person.json()) as object))
     await waitFor(async () => upstreamIds(await relay.recorded('/api/v1/contact/subscribe')).includes('person@example.com'), 'the person’s subscribe upstream')
-    const { all } = await quietRecord(relay)
+    const all = await quietRecord(relay)
     expect(upstreamIds(all)).not.toContain('crawler@example.com')
     expect(await crawlerRequests(relay, '/v1/subscribe')).toBe(1)
   })

@@ -1,0 +1,106 @@
+import { answered, type Statements, type Work } from './dialect.js'
+import type { EraseJobRow } from './erase-dialect.js'
+import type { EraseCounts, EraseResult, EraseTarget, ErasedJobs } from './erase-types.js'
+
+/**
+ * The erase decision, written once for both stores like decisions.ts (it
+ * runs inside one transaction). A contact is found through its identifier
+ * on links and on jobs not sent yet: every visitor ever linked to it, and
+ * every visitor whose unsent subscribe names it (that subscribe would link
+ * it), is erased whole, with every link it has. A browser shared with
+ * another contact loses that link too; that contact's next identify or
+ * subscribe links it again, while keeping it would leave this person's
+ * history on the browser.
+ */
+
+/** The names under which payloads and locators hold a person's identifiers; chatId is a Telegram chat's. */
+const IDENTIFIER_KEYS = new Set(['contactId', 'externalCustomerId', 'email', 'phone', 'chatId'])
+
+/** Kinds listed in every answer, zeros included; a kind found in the rows is added to them. */
+const LISTED_KINDS = ['event', 'subscribe']
+
+const STATES = ['held', 'queued', 'sent', 'dead'] as const
+
+/** The value's text as it stands inside stored JSON (quotes and backslashes escaped). */
+const inJson = (value: string) => JSON.stringify(value).slice(1, -1)
+
+function parse(text: string | null): unknown {
+  if (text === null) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Every identifier under one of `keys`, at any depth, as text. */
+function collect(json: unknown, keys: Set<string>, into: Set<string>): Set<string> {
+  if (Array.isArray(json)) for (const item of json) collect(item, keys, into)
+  else if (typeof json == 'object' && json !== null) {
+    for (const [key, value] of Object.entries(json)) {
+      if (keys.has(key) && (typeof value == 'string' || typeof value == 'number')) into.add(String(value))
+      else collect(value, keys, into)
+    }
+  }
+  return into
+}
+
+/** Whether a row's JSON holds the target's identifier under its own name. */
+const holds = (text: string | null, target: { locator: string; value: string }) =>
+  collect(parse(text), new Set([target.locator]), new Set()).has(target.value)
+
+/** The jobs a contact's identifier is on, and the visitors they and its links belong to. */
+function* findContact(s: Statements, target: Extract<EraseTarget, { locator: string }>, visitors: Set<string>, jobs: Map<number, EraseJobRow>): Work<void> {
+  const needle = inJson(target.value)
+  for (const link of yield* answered(s.linksMentioning(needle))) if (holds(link.locators, target)) visitors.add(link.visitor)
+  for (const job of yield* answered(s.unsentJobsMentioning(needle))) {
+    if (!holds(job.payload, target) && !holds(job.locators, target)) continue
+    jobs.set(job.seq, job)
+    // '' is a job of a contact the shop's backend named, with no visitor.
+    if (job.visitor) visitors.add(job.visitor)
+  }
+}
+
+function countJobs(jobs: Iterable<EraseJobRow>): Record<string, ErasedJobs> {
+  const zero = (): ErasedJobs => ({ held: 0, queued: 0, sent: 0, dead: 0 })
+  const counts: Record<string, ErasedJobs> = Object.fromEntries(LISTED_KINDS.map((kind) => [kind, zero()]))
+  for (const job of jobs) {
+    const state = STATES.find((s) => s == job.state) ?? 'sent'
+    ;(counts[job.kind] ??= zero())[state]++
+  }
+  return counts
+}
+
+export function* erase(s: Statements, target: EraseTarget, now: number): Work<EraseResult> {
+  const visitors = new Set<string>()
+  const jobs = new Map<number, EraseJobRow>()
+  const identifiers = new Set<string>()
+  if ('visitor' in target) {
+    visitors.add(target.visitor)
+    identifiers.add(target.visitor)
+  } else {
+    identifiers.add(target.value)
+    yield* findContact(s, target, visitors, jobs)
+  }
+  const list = [...visitors]
+  // The same lock as an insert's or a link's: no event of these visitors is stored, or linked, half-way through.
+  yield* answered(s.lockVisitors(list))
+  const found = new Set<string>()
+  for (const visitor of list) {
+    for (const link of yield* answered(s.links(visitor))) {
+      found.add(visitor)
+      collect(parse(link.locators), IDENTIFIER_KEYS, identifiers)
+    }
+  }
+  if (list.length) for (const job of yield* answered(s.jobsOfVisitors(list))) jobs.set(job.seq, job)
+  for (const job of jobs.values()) {
+    if (job.visitor) found.add(job.visitor)
+    collect(parse(job.payload), IDENTIFIER_KEYS, identifiers)
+    collect(parse(job.locators), IDENTIFIER_KEYS, identifiers)
+  }
+  if (jobs.size) yield* answered(s.tombstoneJobs([...jobs.keys()], now))
+  const links = list.length ? yield* answered(s.deleteLinks(list)) : 0
+  for (const visitor of found) identifiers.add(visitor)
+  const counts: EraseCounts = { visitors: found.size, links, jobs: countJobs(jobs.values()), tables: {} }
+  return { counts, identifiers: [...identifiers] }
+}
