@@ -37,6 +37,9 @@ function formatDeadLetters(list: DeadLetter[]): string {
   return ['dead at                   id  type  status  attempts  reason', ...rows].join('\n')
 }
 
+const queuedAgain = (n: number) => `${n} dead letter${n == 1 ? '' : 's'} queued again.`
+
+/** `dead-letters list|replay`; exits non-zero when it did not do all it was asked (an id that is no dead letter). */
 async function deadLetters(args: string[], io: CliIo, store: Store): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -45,7 +48,12 @@ async function deadLetters(args: string[], io: CliIo, store: Store): Promise<num
   })
   const [action, ...ids] = positionals
   if (action == 'list') {
-    const list = await store.listDeadLetters({ limit: Number(values.limit ?? 100) || 100 })
+    const limit = Number(values.limit ?? 100)
+    if (!Number.isInteger(limit) || limit < 1) {
+      io.err(`dead-letters list --limit needs a whole number of 1 or more, not ${JSON.stringify(values.limit)}`)
+      return 2
+    }
+    const list = await store.listDeadLetters({ limit })
     io.out(values.json ? JSON.stringify(list, null, 2) : formatDeadLetters(list))
     return 0
   }
@@ -54,9 +62,19 @@ async function deadLetters(args: string[], io: CliIo, store: Store): Promise<num
       io.err('dead-letters replay needs --all or the ids to replay')
       return 2
     }
-    const n = await store.replayDeadLetters(values.all ? 'all' : ids, (io.now ?? Date.now)())
-    io.out(`${n} dead letter${n == 1 ? '' : 's'} queued again.`)
-    return 0
+    const now = (io.now ?? Date.now)()
+    if (values.all) {
+      const n = await store.replayDeadLetters('all', now)
+      io.out(n ? queuedAgain(n) : 'No dead letters to replay.')
+      return 0
+    }
+    // One id at a time, so the ones that are no dead letter can be named.
+    const missed: string[] = []
+    for (const id of new Set(ids)) if ((await store.replayDeadLetters([id], now)) == 0) missed.push(id)
+    io.out(queuedAgain(new Set(ids).size - missed.length))
+    if (!missed.length) return 0
+    io.err(`esputnik-relay: no dead letter ${missed.join(', ')} (an unknown id, or one already queued again or sent)`)
+    return 1
   }
   io.err(USAGE)
   return 2

@@ -52,6 +52,28 @@ describe('esputnik-relay CLI', () => {
     await store.close()
   })
 
+  it('exits 1 and names the ids that are no dead letter, replaying the others', async () => {
+    expect(await cli('dead-letters', 'replay', 'no-such-event')).toBe(1)
+    expect(out.at(-1)).toBe('0 dead letters queued again.')
+    expect(err.at(-1)).toBe('esputnik-relay: no dead letter no-such-event (an unknown id, or one already queued again or sent)')
+    expect(await cli('dead-letters', 'replay', 'dead-event-0001', 'no-such-event')).toBe(1)
+    expect(out.at(-1)).toBe('1 dead letter queued again.')
+    expect(err.at(-1)).toMatch(/no dead letter no-such-event /)
+    // Once queued again it is no dead letter any more.
+    expect(await cli('dead-letters', 'replay', 'dead-event-0001')).toBe(1)
+    expect(await cli('dead-letters', 'replay', '--all')).toBe(0)
+    expect(await cli('dead-letters', 'replay', '--all')).toBe(0)
+    expect(out.at(-1)).toBe('No dead letters to replay.')
+  })
+
+  it('exits 2 on a bad --limit or an unknown option, instead of listing something else', async () => {
+    expect(await cli('dead-letters', 'list', '--limit', 'ten')).toBe(2)
+    expect(err.at(-1)).toMatch(/--limit needs a whole number/)
+    expect(await cli('dead-letters', 'list', '--newest')).toBe(1)
+    expect(err.at(-1)).toMatch(/Unknown option '--newest'/)
+    expect(out).toEqual([])
+  })
+
   it('refuses a replay without ids or --all, and an unknown command', async () => {
     expect(await cli('dead-letters', 'replay')).toBe(2)
     expect(err.join()).toMatch(/needs --all or the ids/)
