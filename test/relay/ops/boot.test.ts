@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { BUDGET_NAMES } from '../../../src/relay/esputnik/budgets.js'
+import { BUDGET_NAMES, rateOf } from '../../../src/relay/esputnik/budgets.js'
 import { bootFacts, describeStore } from '../../../src/relay/ops/boot-line.js'
 import { ConfigError, loadConfig } from '../../../src/relay/ops/config.js'
 import { startTestRelay, waitFor } from '../helpers.js'
@@ -88,7 +88,11 @@ describe('the boot line', () => {
     expect(line.level).toBe(30)
     expect(line.msg).toContain(`store SQLite ${join(relay.dir, 'relay.db')}`)
     expect(line.msg).toContain(`upstream the built-in sandbox at ${relay.url}/sandbox`)
-    expect(line.msg).toContain('budgets events 120/s, subscribe 100/s per process')
+    // Every budget of esputnik/budgets.ts, with the rate of its setting: a new budget shows by itself.
+    const config = loadConfig({ UPSTREAM_RATE_PER_SEC: '120' })
+    const budgets = BUDGET_NAMES.map((budget) => `${budget} ${rateOf(budget, config)}/s`)
+    expect(budgets[0]).toBe('events 120/s')
+    expect(line.msg).toContain(`budgets ${budgets.join(', ')} per process`)
     expect(line.msg).toContain('trust proxy 1 hop')
     expect(line.boot.routes).toEqual(expect.arrayContaining(['POST /v1/e', 'POST /v1/server/identify', 'GET /sdk.js', 'GET /readyz', '/sandbox/*']))
     expect(Object.keys(line.boot.budgets)).toEqual(BUDGET_NAMES)
