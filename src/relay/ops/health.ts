@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { AuthPause } from '../forward/auth-pause.js'
+import { whatToFix, type AuthPause } from '../forward/auth-pause.js'
 import type { RelayMetrics } from './metrics.js'
 import type { Store } from '../store/types.js'
 
@@ -21,7 +21,7 @@ export interface Readiness {
   problems: string[]
   /** What is wrong upstream but does not keep the node from taking traffic (the status stays 200). */
   warnings: string[]
-  paused: { operation: string; until: string; status: number | undefined }[]
+  paused: { operation: string; until: string; status: number | undefined; scope?: string }[]
   breakerOpen: boolean
 }
 
@@ -44,9 +44,10 @@ export async function healthRoutes(app: FastifyInstance, o: HealthRouteOptions) 
       request.log.error({ err }, 'store is not writable')
       problems.push('store is not writable')
     }
-    const paused = o.pauses().map(({ operation, until, status }) => ({ operation, until: new Date(until).toISOString(), status }))
+    const paused = o.pauses().map(({ operation, until, status, scope }) => ({ operation, until: new Date(until).toISOString(), status, scope }))
     const warnings = paused.map(
-      ({ operation, until, status }) => `${operation} paused until ${until}: eSputnik refused the API key (${status}); its jobs wait in the store`,
+      ({ operation, until, status, scope }) =>
+        `${operation} paused until ${until}: eSputnik refused the API key (${status}); its jobs wait in the store. ${whatToFix(status, scope)}`,
     )
     const breakerOpen = o.isBreakerOpen()
     if (breakerOpen) warnings.push('eSputnik keeps failing: the breaker holds calls back, one probe per backoff step; jobs wait in the store')

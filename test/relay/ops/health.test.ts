@@ -59,7 +59,7 @@ describe('health endpoints', () => {
     }, 'a paused operation in /readyz')
     expect(status).toBe(200)
     expect(body).toMatchObject({ ready: true, problems: [], paused: [{ operation: 'event-v2', status: 401 }], breakerOpen: false })
-    expect(body.warnings).toEqual([expect.stringMatching(/^event-v2 paused until \S+: eSputnik refused the API key \(401\)/)])
+    expect(body.warnings).toEqual([expect.stringMatching(/^event-v2 paused until \S+: eSputnik refused the API key \(401\); .* Check ESPUTNIK_API_KEY/)])
     const metrics = await (await fetch(`${relay.url}/metrics`)).text()
     expect(sample(metrics, 'esputnik_relay_upstream_paused{operation="event-v2"}')).toBe(1)
     expect(sample(metrics, 'esputnik_relay_upstream_paused{operation="subscribe"}')).toBe(0)
