@@ -1,5 +1,5 @@
 import type { Config } from '../ops/config.js'
-import { BUDGET_NAMES, rateOf, type BudgetConfig, type BudgetName } from '../esputnik/budgets.js'
+import { BUDGET_NAMES, type BudgetConfig } from '../esputnik/budgets.js'
 import type { EsputnikClient } from '../esputnik/client.js'
 import type { Operation, OperationConfig } from '../esputnik/operation.js'
 import { OPERATIONS } from '../esputnik/registry.js'
@@ -9,7 +9,7 @@ import { createAuthPauses, whatToFix, type AuthPause } from './auth-pause.js'
 import { BREAKER_MAX_STEP_MS, createBreaker } from './breaker.js'
 import { createCalls } from './calls.js'
 import { createOutcomes, type OutcomeLog } from './outcomes.js'
-import { createPacer, type Pacer } from './pacer.js'
+import { createBudgetPacers } from './budget-pacers.js'
 import { planCalls } from './plan.js'
 import { createSettler } from './settler.js'
 import { createWaiter } from './waiter.js'
@@ -30,6 +30,7 @@ export type ForwardConfig = BudgetConfig &
     | 'heldTtlMs'
     | 'rateGuardMs'
     | 'forwardStartDelayMs'
+    | 'upstreamTimeoutMs'
   >
 
 export interface ForwarderDeps {
@@ -74,15 +75,12 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
   const now = deps.now ?? Date.now
   const random = deps.random ?? Math.random
   const operations = deps.operations ?? OPERATIONS
-  const pacers = Object.fromEntries(
-    BUDGET_NAMES.map((budget) => [
-      budget,
-      createPacer({ ratePerSec: rateOf(budget, config), guardMs: config.rateGuardMs, startDelayMs: config.forwardStartDelayMs }),
-    ]),
-  ) as Record<BudgetName, Pacer>
+  // The account's budgets shared with the other nodes on PostgreSQL, this process's own on SQLite.
+  const budgets = createBudgetPacers(config, { ledger: store.budgets, log })
+  const { pacers } = budgets
   // Claim no more than the slowest budget sends within half a lease, so no lease expires while its job waits its turn.
-  const slowest = Math.min(...BUDGET_NAMES.map((budget) => rateOf(budget, config)))
-  const claimLimit = Math.max(1, Math.min(config.claimBatch, Math.floor((slowest * config.leaseMs) / 2000)))
+  const slowest = () => Math.min(...BUDGET_NAMES.map((budget) => budgets.rateNow(budget)))
+  const claimLimit = () => Math.max(1, Math.min(config.claimBatch, Math.floor((slowest() * config.leaseMs) / 2000)))
   const inflight = new Set<Promise<void>>()
   const waiter = createWaiter()
   let stopper = new AbortController()
@@ -167,7 +165,7 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
           await probe(signal)
           continue
         }
-        const jobs = await store.claim({ limit: claimLimit, now: now(), leaseMs: config.leaseMs })
+        const jobs = await store.claim({ limit: claimLimit(), now: now(), leaseMs: config.leaseMs })
         if (jobs.length) await dispatch(jobs, signal)
         else await waiter.rest(config.idlePollMs, signal)
       } catch (err) {
@@ -181,6 +179,7 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
     start() {
       if (loop) return
       stopper = new AbortController()
+      budgets.start()
       loop = run(stopper.signal)
     },
     async stop() {
@@ -190,6 +189,7 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
       loop = undefined
       await Promise.all(inflight)
       await settler.drain()
+      await budgets.stop()
     },
     wake: () => waiter.wake(),
     pauses: () => pauses.list(),

@@ -136,7 +136,7 @@ export const ENV_SCHEMA = {
     'serverToken',
     secret,
     undefined as string | undefined,
-    'Bearer token of `POST /v1/server/identify`, the site\'s backend call. Unset: that route does not exist.',
+    'Bearer token of the site backend\'s calls, `POST /v1/server/…` (identify, erase and the others). Unset: those routes do not exist.',
     { secret: true },
   ),
   VISITOR_COOKIE: setting(

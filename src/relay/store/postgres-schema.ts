@@ -8,6 +8,8 @@ import { QUEUE_INDEXES } from './schema.js'
  */
 export const LOCK_MIGRATE = 0x45_53_01
 export const LOCK_VISITOR = 0x45_53_02
+/** The ticks of the shared budgets (store/postgres-budgets.ts), one node's at a time. */
+export const LOCK_BUDGETS = 0x45_53_03
 
 /**
  * Schema migrations, applied in order and recorded in `schema_migrations`.
@@ -50,6 +52,26 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX visitor_links_visitor ON visitor_links (visitor, since, seq);
   CREATE TABLE meta (k text PRIMARY KEY, v text);
+  `,
+  // The account's budgets shared by the nodes on this database (store/budget-ledger.ts); SQLite has one
+  // relay process and paces in memory, so this step is PostgreSQL's alone. Times are the database's clock.
+  `
+  CREATE TABLE budget_nodes (
+    budget      text NOT NULL,
+    node        text NOT NULL,
+    rate        integer NOT NULL, -- the node's own setting; the account's is the smallest of the live ones
+    want        integer NOT NULL, -- slots it can use now
+    alive_until bigint NOT NULL,
+    PRIMARY KEY (budget, node)
+  );
+  CREATE TABLE budget_slots (
+    budget      text NOT NULL,
+    slot        integer NOT NULL,
+    node        text,             -- who holds it; NULL: nobody
+    lease_until bigint,
+    free_at     bigint NOT NULL,  -- it may carry its next call from then on
+    PRIMARY KEY (budget, slot)
+  );
   `,
 ]
 

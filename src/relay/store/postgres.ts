@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { runAsync, type Dialect } from './dialect.js'
+import { createPostgresBudgetLedger } from './postgres-budgets.js'
 import { migrate } from './postgres-schema.js'
 import { createPostgresStatements } from './postgres-sql.js'
 import { createStore } from './store.js'
@@ -89,5 +90,5 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     },
     close: () => (closed ??= pool.end()),
   }
-  return { migrated, ...createStore(dialect) }
+  return { migrated, ...createStore(dialect), budgets: createPostgresBudgetLedger(pool) }
 }

@@ -1,6 +1,7 @@
 import type { EraseStore } from './erase-types.js'
 import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
+import type { BudgetLedger } from './budget-ledger.js'
 
 /**
  * The relay's durable state. Every method returns a Promise, so the
@@ -198,6 +199,12 @@ export interface Store extends EraseStore {
   counts(): Promise<StoreCounts>
   /** Deletes at most `limit` expired rows; call again while it returns a full chunk. */
   purge(options: PurgeOptions): Promise<{ sent: number; held: number }>
+  /**
+   * PostgreSQL: the account's upstream budgets, shared by every relay node on
+   * this database (forward/shared-budgets.ts). Absent on SQLite, whose one
+   * relay process paces in memory.
+   */
+  budgets?: BudgetLedger
   /** Throws unless a write can be committed now (for /readyz). */
   checkWritable(now: number): Promise<void>
   close(): Promise<void>
