@@ -10,6 +10,9 @@ const statuses = async (relay: TestRelay) => (await relay.recorded('/api/v2/even
 /** The search term of a recorded Generate event call: each test event carries its own. */
 const searchOf = (r: { body: unknown }) => (r.body as { params: { name: string; value: unknown }[] }).params.find((p) => p.name == 'search')?.value
 const readyz = async (relay: TestRelay) => (await fetch(`${relay.url}/readyz`)).status
+/** /readyz's body: a pause is named in `paused` and `warnings`, and keeps the node in rotation (200). */
+const readiness = async (relay: TestRelay) =>
+  (await (await fetch(`${relay.url}/readyz`)).json()) as { ready: boolean; warnings: string[]; paused: { operation: string }[] }
 
 describe('when eSputnik fails', () => {
   it.each([
@@ -63,21 +66,25 @@ describe('when eSputnik fails', () => {
     expect(await relay.recorded()).toEqual([])
   })
 
-  it('pauses on 401 without losing events, fails /readyz, and resumes by itself', async () => {
+  it('pauses on 401 without losing events, names the pause in /readyz (still 200), and resumes by itself', async () => {
     const pauseMs = 700
     const relay = await start({ config: { authPauseMs: pauseMs } })
     await relay.faults({ status: 401, count: 1 })
     await relay.send(batchOf('visitor-auth-1', [wireEvent('pageViewed', {})]))
-    await waitFor(async () => (await readyz(relay)) == 503, '/readyz to fail')
-    const ready = (await (await fetch(`${relay.url}/readyz`)).json()) as { problems: string[] }
-    expect(ready.problems.join()).toMatch(/refused the API key/)
+    const ready = await waitFor(async () => {
+      const body = await readiness(relay)
+      return body.paused.length > 0 && body
+    }, 'the pause in /readyz')
+    expect(ready.ready).toBe(true)
+    expect(ready.warnings.join()).toMatch(/refused the API key/)
+    expect(await readyz(relay)).toBe(200)
 
     // Events keep being accepted while paused; none is sent or dropped.
     await relay.send(batchOf('visitor-auth-2', [wireEvent('pageViewed', {}), wireEvent('pageViewed', {})]))
     expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 3, sent: 0, dead: 0 })
 
     await waitFor(async () => (await relay.delivered()).length == 3, 'all three after the pause', 5000)
-    expect(await readyz(relay)).toBe(200)
+    expect((await readiness(relay)).paused).toEqual([])
     const [refused, ...rest] = await relay.recorded('/api/v2/event')
     expect(refused!.status).toBe(401)
     // Nothing went upstream during the pause.
@@ -88,12 +95,14 @@ describe('when eSputnik fails', () => {
     const relay = await start({ config: { authPauseMs: 60_000 } })
     await relay.faults({ status: 401, count: 1 })
     await relay.send(batchOf('visitor-auth-3', [wireEvent('pageViewed', {})]))
-    await waitFor(async () => (await readyz(relay)) == 503, '/readyz to fail')
+    await waitFor(async () => (await readiness(relay)).paused.length > 0, 'the pause in /readyz')
     const subscribe = { v: 1, id: 'subscribe-auth-0001', ts: Date.now(), visitor: 'visitor-auth-3', email: 'paused@example.com' }
     expect((await relay.post('/v1/subscribe', subscribe)).status).toBe(202)
     await waitFor(async () => (await relay.recorded('/api/v1/contact/subscribe')).some((r) => r.status == 200), 'the subscribe to go through')
-    const ready = (await (await fetch(`${relay.url}/readyz`)).json()) as { problems: string[] }
-    expect(ready.problems).toEqual([expect.stringMatching(/^event-v2 paused until .*: eSputnik refused the API key \(401\)$/)])
+    const ready = await readiness(relay)
+    expect(ready.paused.map((p) => p.operation)).toEqual(['event-v2'])
+    expect(ready.warnings).toEqual([expect.stringMatching(/^event-v2 paused until .*: eSputnik refused the API key \(401\)/)])
+    expect(await readyz(relay)).toBe(200)
     expect(await statuses(relay)).toEqual([401])
     const text = await (await fetch(`${relay.url}/metrics`)).text()
     expect(text).toContain('esputnik_relay_upstream_paused{operation="event-v2"} 1')
