@@ -11,6 +11,8 @@ export const BUDGETS = {
   events: 'upstreamRatePerSec',
   /** Subscribe contact, out of the 200/s eSputnik allows every other method. */
   subscribe: 'upstreamSubscribeRatePerSec',
+  /** Add application tokens (Telegram), out of the same 200/s. */
+  tokens: 'upstreamTokensRatePerSec',
 } as const satisfies Record<string, keyof Config>
 
 export type BudgetName = keyof typeof BUDGETS

@@ -17,7 +17,7 @@ export async function linkVisitor(
     // The logger masks the email and phone of the locators.
     request.log.info({ visitor: link.visitor, locators: link.locators, released: result.released, source }, 'visitor linked to a contact')
   }
-  if (result.released) o.onQueued()
+  if (result.released || result.tokens) o.onQueued()
   return result
 }
 

@@ -1,5 +1,6 @@
 import { explainLookalike, findLookalikeNames } from './env-names.js'
 import { ENV_SCHEMA, type EnvConfig, type EnvValues } from './env-schema.js'
+import { telegramProblems } from './telegram-settings.js'
 
 export { DEFAULT_SDK_FILE, type LogLevel } from './env-schema.js'
 
@@ -73,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
   if (problems.length == 0 && v.CLAIM_LEASE_MS <= v.UPSTREAM_TIMEOUT_MS) {
     problems.push('CLAIM_LEASE_MS: must be longer than UPSTREAM_TIMEOUT_MS, or an event whose call is still in flight is claimed and sent again')
   }
+  problems.push(...telegramProblems(env))
   const lookalikes = findLookalikeNames(env, Object.keys(ENV_SCHEMA)).map(explainLookalike)
   if (values.UNKNOWN_SETTINGS == 'warn') lookalikes.forEach((line) => options.onWarning?.(line))
   else problems.push(...lookalikes.map((line) => `${line} (UNKNOWN_SETTINGS=warn starts anyway)`))

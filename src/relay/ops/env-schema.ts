@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { baseUrl, cookieName, flag, int, oneOf, origins, postgresUrl, secret, status, text, trustProxy } from './env-parsers.js'
+import { appUuid, botUsername, webhookSecret, welcomeText } from './telegram-settings.js'
 
 /**
  * The relay's environment variables, each declared once: the Config field it
@@ -163,6 +164,42 @@ export const ENV_SCHEMA = {
     int(1, 200),
     100,
     'Most Subscribe contact calls in any 1 s window, per relay process (eSputnik allows 200), paced apart from events.',
+  ),
+  TELEGRAM_APP_UUID: setting(
+    'telegramAppUuid',
+    appUuid,
+    undefined as string | undefined,
+    'The app id eSputnik shows for the shop\'s Telegram bot under My bots. Alone it enables `POST /v1/server/telegram-tokens` (with `SERVER_TOKEN`); with the next two, the bot\'s link and webhook.',
+  ),
+  TELEGRAM_BOT_USERNAME: setting('telegramBotUsername', botUsername, undefined as string | undefined, 'The bot\'s username from BotFather (`KettleAndLeafBot`): links open `https://t.me/<it>?start=<code>`.'),
+  TELEGRAM_WEBHOOK_SECRET: setting(
+    'telegramWebhookSecret',
+    webhookSecret,
+    undefined as string | undefined,
+    'The `secret_token` given to setWebhook (16 to 256 of `A-Za-z0-9_-`): `POST /v1/telegram/webhook` answers 401 to a request without it.',
+    { secret: true },
+  ),
+  TELEGRAM_WELCOME_TEXT: setting(
+    'telegramWelcomeText',
+    welcomeText,
+    undefined as string | undefined,
+    'The bot\'s reply when a chat is linked; `{contact}` becomes the contact masked (`a***@example.com`). Unset: no reply.',
+  ),
+  TELEGRAM_LINK_TTL_MINUTES: setting('telegramLinkTtlMs', int(1, 7 * 24 * 60), 60, 'A Telegram link\'s one-time code expires after this long.', {
+    toConfig: (minutes) => minutes * 60_000,
+  }),
+  TELEGRAM_BROWSER_LINKS: setting(
+    'telegramBrowserLinks',
+    oneOf('on', 'off'),
+    'on' as 'on' | 'off',
+    '`off` removes `POST /v1/telegram/link` (the SDK\'s `telegramLink()`), for shops that mint links only from their backend (`/v1/server/telegram-link`).',
+    { toConfig: (value) => value == 'on' },
+  ),
+  UPSTREAM_TOKENS_RATE_PER_SEC: setting(
+    'upstreamTokensRatePerSec',
+    int(1, 200),
+    20,
+    'Most Add application tokens calls in any 1 s window, per relay process: a share of the 200 eSputnik allows every method but events.',
   ),
   LOG_LEVEL: setting('logLevel', oneOf(...LOG_LEVELS), 'info' as LogLevel, 'pino log level. Emails and phones are masked.'),
   UNKNOWN_SETTINGS: setting(

@@ -30,6 +30,8 @@ export interface RelayMetrics {
   heldDropped: Counter<'reason'>
   /** route: the path a crawler posted to (`/v1/e`, `/v1/subscribe`), answered as usual and stored nowhere. */
   crawlers: Counter<'route'>
+  /** Telegram webhook updates by what they did: bound, again, held, duplicate, refused, ignored. */
+  telegramUpdates: Counter<'outcome'>
   /** Counts a job eSputnik accepted, on its kind's counter. */
   jobSent(kind: JobKind): void
   /** Counts a job moved to dead letters, on its kind's counter. */
@@ -129,8 +131,14 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
   const subscribesSent = counter('subscribes_sent_total', 'Subscribe contact calls eSputnik accepted (409, a repeat within a minute, included)')
   const subscribesDead = counter('subscribes_dead_total', 'Subscribe requests moved to dead letters')
   // Each kind of job on its own counters, the names dashboards already use.
-  const sentOf: Record<JobKind, () => void> = { event: () => sent.inc(), subscribe: () => subscribesSent.inc() }
-  const deadOf: Record<JobKind, (reason: string) => void> = { event: (reason) => dead.inc({ reason }), subscribe: () => subscribesDead.inc() }
+  const tokensSent = counter('telegram_tokens_sent_total', 'Telegram chat tokens eSputnik accepted (Add application tokens)')
+  const tokensDead = counter('telegram_tokens_dead_total', 'Telegram chat tokens moved to dead letters')
+  const sentOf: Record<JobKind, () => void> = { event: () => sent.inc(), subscribe: () => subscribesSent.inc(), tokens: () => tokensSent.inc() }
+  const deadOf: Record<JobKind, (reason: string) => void> = {
+    event: (reason) => dead.inc({ reason }),
+    subscribe: () => subscribesDead.inc(),
+    tokens: () => tokensDead.inc(),
+  }
 
   return {
     registry,
@@ -163,6 +171,7 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
     replayed: counter('events_replayed_total', 'Held events eSputnik accepted after their visitor was linked'),
     heldDropped: labelled('events_held_dropped_total', 'Held events deleted unsent: over HELD_EVENTS_MAX_PER_VISITOR (cap) or past HELD_EVENTS_TTL_DAYS (expired)', 'reason'),
     crawlers: labelled('crawler_requests_total', 'Beacons and subscribes from crawlers, answered as usual and stored nowhere (CRAWLER_FILTER)', 'route'),
+    telegramUpdates: labelled('telegram_updates_total', 'Telegram webhook updates by what they did (bound, again, duplicate, refused, ignored)', 'outcome'),
     jobSent: (kind) => sentOf[kind](),
     jobDead: (kind, reason) => deadOf[kind](reason),
   }

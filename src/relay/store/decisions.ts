@@ -2,6 +2,7 @@ import type { WireEvent } from '../../wire/types.js'
 import { answered, type EventInsert, type Statements, type Work } from './dialect.js'
 import { isSameLink, pickLink } from './links.js'
 import { toLink } from './rows.js'
+import { releaseTelegramTokens } from './telegram.js'
 import type { InsertResult, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult } from './types.js'
 
 /**
@@ -75,7 +76,9 @@ function* link(s: Statements, l: NewLink): Work<LinkResult> {
   const first = JSON.stringify(links[0]!.locators)
   const released = yield* answered(s.releaseHeld(l.visitor, first, l.heldAfter, l.at))
   if (released) yield* answered(s.promote(l.visitor, l.at))
-  return { changed, released }
+  // Telegram tokens held for this visitor go to the contact it belongs to now.
+  const tokens = yield* releaseTelegramTokens(s, l.visitor, links.at(-1)!.locators, l.heldAfter, l.at)
+  return { changed, released, ...(tokens ? { tokens } : {}) }
 }
 
 export function* linkVisitor(s: Statements, l: NewLink): Work<LinkResult> {

@@ -1,5 +1,6 @@
 import type { EraseStatements } from './erase-dialect.js'
 import type { DeadRow, JobRow, LinkRow } from './rows.js'
+import type { TelegramStatements } from './telegram-dialect.js'
 import type { Settlement, SubscribePayload } from './types.js'
 
 /**
@@ -68,7 +69,7 @@ export type DeadSettlement = Extract<Settlement, { outcome: 'dead' }>
  * since the epoch. Every method that changes a job leaves jobs that are not
  * `queued` alone (a settle that comes too late changes nothing).
  */
-export interface Statements extends EraseStatements {
+export interface Statements extends TelegramStatements, EraseStatements {
   /**
    * Serialises the writers of these visitors (insert, link, settling a replay
    * job) until the transaction ends. A no-op where one writer is all there is (SQLite).

@@ -73,6 +73,39 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (budget, slot)
   );
   `,
+  // Telegram: link codes, the chats they bind, the webhook's update ids (store/telegram.ts).
+  // Tokens jobs are rows of jobs with kind 'tokens': the kind is the code's to check, not the
+  // schema's (SQLite never checked it), so a new kind of job needs no migration.
+  `
+  ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
+  CREATE TABLE telegram_codes (
+    code_hash  text PRIMARY KEY,   -- SHA-256 of the code, base64url: the code itself is never stored
+    visitor    text,               -- the visitor it was made for, or NULL for a contact the shop named
+    locators   text,               -- JSON: that contact
+    created_at bigint NOT NULL,
+    expires_at bigint NOT NULL,
+    used_at    bigint,
+    chat_id    text                -- the chat that used it
+  );
+  CREATE INDEX telegram_codes_expiry ON telegram_codes (expires_at);
+  CREATE TABLE telegram_chats (
+    chat_id       text PRIMARY KEY,
+    app_uuid      text NOT NULL,   -- the bot's app in eSputnik
+    visitor       text,            -- bound to a visitor (its link names the contact) ...
+    locators      text,            -- ... or, JSON, straight to a contact
+    code_hash     text,            -- the code that bound it
+    bound_at      bigint NOT NULL,
+    waiting_since bigint           -- its token waits for the visitor's link since then; NULL: nothing waits
+  );
+  CREATE INDEX telegram_chats_waiting ON telegram_chats (visitor) WHERE waiting_since IS NOT NULL;
+  CREATE TABLE telegram_updates (
+    app_uuid    text NOT NULL,
+    update_id   bigint NOT NULL,
+    received_at bigint NOT NULL,
+    PRIMARY KEY (app_uuid, update_id)
+  );
+  CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
+  `,
 ]
 
 /**

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { Statements } from './dialect.js'
 import { createPostgresEraseStatements } from './postgres-erase-sql.js'
 import { LOCK_VISITOR } from './postgres-schema.js'
+import { createPostgresTelegramStatements } from './postgres-telegram-sql.js'
 import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
@@ -90,6 +91,7 @@ export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statement
   const changes = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0
   return {
     ...createPostgresEraseStatements(db),
+    ...createPostgresTelegramStatements(db),
     lockVisitors: async (visitors) => {
       // Sorted, so two transactions never wait on each other in a cycle.
       const keys = [...new Set(visitors.map(lockKey))].sort((a, b) => a - b)

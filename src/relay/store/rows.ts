@@ -55,6 +55,7 @@ export function toJob(r: JobRow): Job {
     queuedAt: r.queued_at,
   }
   const payload = JSON.parse(r.payload)
+  if (r.kind == 'tokens') return { ...base, kind: 'tokens', tokens: payload }
   return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
 }
 
@@ -72,7 +73,7 @@ export const toDeadLetter = (r: DeadRow): DeadLetter => ({
   id: r.id,
   kind: r.kind,
   visitor: r.visitor,
-  type: r.kind == 'subscribe' ? 'subscribe' : (JSON.parse(r.payload) as WireEvent).type,
+  type: r.kind == 'subscribe' || r.kind == 'tokens' ? r.kind : (JSON.parse(r.payload) as WireEvent).type,
   reason: r.last_error,
   status: r.last_status,
   attempts: r.attempts,

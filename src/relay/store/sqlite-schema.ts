@@ -56,6 +56,37 @@ export const MIGRATIONS: string[] = [
   INSERT INTO visitor_links (visitor, since, locators, linked_at) SELECT visitor, linked_at, locators, linked_at FROM links;
   DROP TABLE links;
   `,
+  // Telegram: link codes, the chats they bind, the webhook's update ids (store/telegram.ts).
+  // Tokens jobs are rows of jobs with kind 'tokens': the kind is the code's to check, not the schema's.
+  `
+  CREATE TABLE telegram_codes (
+    code_hash  TEXT PRIMARY KEY,   -- SHA-256 of the code, base64url: the code itself is never stored
+    visitor    TEXT,               -- the visitor it was made for, or NULL for a contact the shop named
+    locators   TEXT,               -- JSON: that contact
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER,
+    chat_id    TEXT                -- the chat that used it
+  );
+  CREATE INDEX telegram_codes_expiry ON telegram_codes (expires_at);
+  CREATE TABLE telegram_chats (
+    chat_id       TEXT PRIMARY KEY,
+    app_uuid      TEXT NOT NULL,   -- the bot's app in eSputnik
+    visitor       TEXT,            -- bound to a visitor (its link names the contact) ...
+    locators      TEXT,            -- ... or, JSON, straight to a contact
+    code_hash     TEXT,            -- the code that bound it
+    bound_at      INTEGER NOT NULL,
+    waiting_since INTEGER          -- its token waits for the visitor's link since then; NULL: nothing waits
+  );
+  CREATE INDEX telegram_chats_waiting ON telegram_chats (visitor) WHERE waiting_since IS NOT NULL;
+  CREATE TABLE telegram_updates (
+    app_uuid    TEXT NOT NULL,
+    update_id   INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (app_uuid, update_id)
+  );
+  CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
+  `,
 ]
 
 export function migrate(db: Database): void {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Statements } from './dialect.js'
 import { createSqliteEraseStatements } from './sqlite-erase-sql.js'
+import { createSqliteTelegramStatements } from './sqlite-telegram-sql.js'
 import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
 /**
@@ -79,6 +80,7 @@ export function createSqliteStatements(db: Database): Statements {
 
   return {
     ...createSqliteEraseStatements(db),
+    ...createSqliteTelegramStatements(db),
     // One connection writes at a time: the transaction itself serialises every writer.
     lockVisitors: () => undefined,
     links: (visitor) => links.all(visitor),

@@ -2,6 +2,7 @@ import { insertEvents, linkVisitor, settle } from './decisions.js'
 import type { Dialect } from './dialect.js'
 import { erase } from './erase.js'
 import { toClaimed, toDeadLetter, toLink } from './rows.js'
+import { addTelegramTokens, applyTelegramUpdate } from './telegram.js'
 import type { Store, StoreCounts } from './types.js'
 
 /**
@@ -32,7 +33,14 @@ export function createStore(dialect: Dialect): Store {
     purge: async ({ sentBefore, heldBefore, limit }) => ({
       sent: await s.purgeSent(sentBefore, limit),
       held: await s.purgeHeld(heldBefore, limit),
+      telegram: await s.purgeTelegram(sentBefore, limit),
     }),
+    addTelegramCode: async ({ codeHash, owner, at, expiresAt }) => {
+      const [visitor, locators] = 'visitor' in owner ? [owner.visitor, null] : [null, JSON.stringify(owner.locators)]
+      await s.insertTelegramCode(codeHash, visitor, locators, at, expiresAt)
+    },
+    applyTelegramUpdate: (update) => dialect.transaction((tx) => applyTelegramUpdate(tx, update)),
+    addTelegramTokens: (tokens) => dialect.transaction((tx) => addTelegramTokens(tx, tokens)),
     checkWritable: async (now) => {
       await s.heartbeat(String(now))
     },

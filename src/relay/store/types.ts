@@ -1,6 +1,7 @@
 import type { EraseStore } from './erase-types.js'
 import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
+import type { TelegramStore, TokensPayload } from './telegram-types.js'
 import type { BudgetLedger } from './budget-ledger.js'
 
 /**
@@ -13,7 +14,7 @@ import type { BudgetLedger } from './budget-ledger.js'
  * Links say which contact a visitor's events belong to, from which moment on.
  */
 
-export type JobKind = 'event' | 'subscribe'
+export type JobKind = 'event' | 'subscribe' | 'tokens'
 /** held: waits for the visitor's link; queued: to be sent; sent and dead: done. */
 export type JobState = 'held' | 'queued' | 'sent' | 'dead'
 export type AnonymousPolicy = 'hold' | 'forward'
@@ -74,7 +75,13 @@ export interface SubscribeJob extends JobBase {
   subscribe: SubscribePayload
 }
 
-export type Job = EventJob | SubscribeJob
+/** A chat's token for Add application tokens (store/telegram-types.ts); `locators` is its contact. */
+export interface TokensJob extends JobBase {
+  kind: 'tokens'
+  tokens: TokensPayload
+}
+
+export type Job = EventJob | SubscribeJob | TokensJob
 
 export interface ClaimOptions {
   limit: number
@@ -107,6 +114,8 @@ export interface LinkResult {
   changed: boolean
   /** Held events queued for replay. */
   released: number
+  /** Held Telegram tokens queued for the contact; absent when none. */
+  tokens?: number
 }
 
 /** A stored link: the visitor's events from `since` on go to `locators`. */
@@ -164,7 +173,7 @@ export interface PurgeOptions {
   limit: number
 }
 
-export interface Store extends EraseStore {
+export interface Store extends TelegramStore, EraseStore {
   /** Stores a batch in one transaction; ids already stored count as duplicates. */
   insertEvents(batch: NewEvents): Promise<InsertResult>
   /** Queues a subscribe request; a stored id is a duplicate (`inserted: false`). */
@@ -197,8 +206,8 @@ export interface Store extends EraseStore {
   /** Every link of the visitor, oldest `since` first. */
   listLinks(visitor: string): Promise<Link[]>
   counts(): Promise<StoreCounts>
-  /** Deletes at most `limit` expired rows; call again while it returns a full chunk. */
-  purge(options: PurgeOptions): Promise<{ sent: number; held: number }>
+  /** Deletes at most `limit` expired rows (of each kind; `telegram`: link codes expired and update ids received before `sentBefore`); call again while it returns a full chunk. */
+  purge(options: PurgeOptions): Promise<{ sent: number; held: number; telegram?: number }>
   /**
    * PostgreSQL: the account's upstream budgets, shared by every relay node on
    * this database (forward/shared-budgets.ts). Absent on SQLite, whose one

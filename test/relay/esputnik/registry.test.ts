@@ -34,6 +34,7 @@ describe('the operation registry', () => {
     expect(OPERATIONS.map((o) => [o.name, o.budget])).toEqual([
       ['event-v2', 'events'],
       ['subscribe', 'subscribe'],
+      ['app-tokens', 'tokens'],
     ])
   })
 })

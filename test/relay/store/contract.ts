@@ -3,6 +3,7 @@ import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { NewEvents, Store } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
 import { describeIdentityContract } from './contract-identity.js'
+import { describeTelegramContract } from './contract-telegram.js'
 import { storePerTest, type StoreHarness } from './harness.js'
 
 const T0 = 1_800_000_000_000
@@ -145,10 +146,10 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       const jobs = await store.claim({ limit: 10, now: T0 + 100_000, leaseMs: LEASE })
       await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: T0 + 100_001 })))
       const cut = { sentBefore: T0 + 50_000, heldBefore: T0 + 1, limit: 2 }
-      expect(await store.purge(cut)).toEqual({ sent: 2, held: 2 })
-      expect(await store.purge(cut)).toEqual({ sent: 2, held: 1 })
-      expect(await store.purge(cut)).toEqual({ sent: 1, held: 0 })
-      expect(await store.purge(cut)).toEqual({ sent: 0, held: 0 })
+      expect(await store.purge(cut)).toMatchObject({ sent: 2, held: 2 })
+      expect(await store.purge(cut)).toMatchObject({ sent: 2, held: 1 })
+      expect(await store.purge(cut)).toMatchObject({ sent: 1, held: 0 })
+      expect(await store.purge(cut)).toMatchObject({ sent: 0, held: 0 })
       expect(await store.counts()).toMatchObject({ sent: 2, held: 0 })
       // Past the window an id is new again.
       expect(await store.insertEvents({ ...old, receivedAt: T0 + 200_000 })).toMatchObject({ inserted: 5 })
@@ -176,4 +177,5 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
   })
 
   describeIdentityContract(name, open)
+  describeTelegramContract(name, open)
 }
