@@ -168,11 +168,52 @@ export interface EraseResponse {
   }
 }
 
+/** `POST {endpoint}/v1/telegram/link` from the SDK; answered 200 {@link TelegramLinkResponse}. */
+export interface TelegramLinkRequest {
+  v: typeof WIRE_VERSION
+  visitor: string
+}
+
+/** A link that opens the shop's bot with a one-time code: `https://t.me/<bot>?start=<code>`. */
+export interface TelegramLinkResponse {
+  url: string
+}
+
+/** A contact as the shop's backend names it to the Telegram routes; `contactId` is eSputnik's, as digits. */
+export interface TelegramContact {
+  contactId?: string
+  externalCustomerId?: string
+  email?: string
+  phone?: string
+}
+
+/** `POST {relay}/v1/server/telegram-link`, Bearer SERVER_TOKEN: one of these, answered 200 {@link TelegramLinkResponse}. */
+export interface ServerTelegramLinkRequest {
+  visitorId?: string
+  externalCustomerId?: string
+  email?: string
+  phone?: string
+}
+
+/** `POST {relay}/v1/server/telegram-tokens`, Bearer SERVER_TOKEN: chats of the shop's own bot. */
+export interface ServerTelegramTokensRequest {
+  tokens: { chatId: string | number; contactId?: string | number; externalCustomerId?: string; email?: string; phone?: string; visitorId?: string }[]
+}
+
+/** Its answer: every token, in order, accepted (`held` until its visitor is linked) or refused with the reason. */
+export interface ServerTelegramTokensResponse {
+  tokens: ({ chatId: string; accepted: true; held: boolean } | { chatId: unknown; accepted: false; reason: string })[]
+}
+
 /** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event). */
 export const PATHS = {
   events: '/v1/e',
   subscribe: '/v1/subscribe',
   identify: '/v1/identify',
   serverIdentify: '/v1/server/identify',
+  telegramLink: '/v1/telegram/link',
+  telegramWebhook: '/v1/telegram/webhook',
+  serverTelegramLink: '/v1/server/telegram-link',
+  serverTelegramTokens: '/v1/server/telegram-tokens',
   serverErase: '/v1/server/erase',
 } as const

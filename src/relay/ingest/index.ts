@@ -7,6 +7,7 @@ import { identifyRoute } from './identify.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
 import { serverIdentifyRoute } from './server-identify.js'
 import { subscribeRoute } from './subscribe.js'
+import { telegramLinkRoute, telegramRoutes } from './telegram/index.js'
 
 function parseJson(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void) {
   try {
@@ -43,6 +44,7 @@ async function browserRoutes(app: FastifyInstance, o: IngestOptions) {
   eventsRoute(app, o)
   subscribeRoute(app, o)
   identifyRoute(app, o)
+  telegramLinkRoute(app, o)
 }
 
 /**
@@ -61,4 +63,5 @@ export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
   await app.register(browserRoutes, o)
   const token = o.config.serverToken
   if (token) await app.register(serverIdentifyRoute, { ...o, serverToken: token })
+  await app.register(telegramRoutes, o)
 }

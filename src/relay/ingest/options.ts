@@ -34,7 +34,17 @@ export type IngestConfig = Pick<
   | 'visitorCookie'
   | 'visitorCookieDomain'
   | 'logLevel'
+  | TelegramSetting
 >
+
+/** The settings of the Telegram routes (ingest/telegram/). */
+export type TelegramSetting =
+  | 'telegramAppUuid'
+  | 'telegramBotUsername'
+  | 'telegramWebhookSecret'
+  | 'telegramWelcomeText'
+  | 'telegramLinkTtlMs'
+  | 'telegramBrowserLinks'
 
 export interface IngestOptions {
   config: IngestConfig
