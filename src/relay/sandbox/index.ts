@@ -132,7 +132,8 @@ export function createSandbox(o: SandboxOptions): Sandbox {
 
     app.post('/api/v2/event', api(limits.event, checkGenerateEvent, () => ({ status: 200, reply: '' })))
     app.post('/api/v1/contact/subscribe', api(limits.subscribe, checkSubscribe, subscribe))
-    app.post('/api/v1/apps/:appUuid/tokens', api(limits.tokens, checkTokens, () => ({ status: 200, reply: {} })))
+    // eSputnik's definition gives the 200 a string body, nothing per token.
+    app.post('/api/v1/apps/:appUuid/tokens', api(limits.tokens, checkTokens, () => ({ status: 200, reply: '' })))
 
     app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage(recorder.list(), o.config.anonymousEvents == 'hold' ? HELD_NOTE : '')))
     app.get<{ Querystring: { since?: string; path?: string } }>('/requests', async (request) => ({

@@ -36,11 +36,30 @@ function paramsTable(body: unknown): string {
   return `<table class="params">${rows}</table>`
 }
 
+/** Add application tokens: each token beside the contact identifier it goes to. */
+function tokensTable(body: unknown): string {
+  const tokens = (body as { tokens?: unknown })?.tokens
+  if (!Array.isArray(tokens) || tokens.length == 0) return ''
+  const rows = tokens
+    .map((t: Record<string, unknown> | null) => {
+      const ids = ['contactId', 'externalCustomerId', 'phone', 'email'].filter((k) => t?.[k] !== undefined).map((k) => `${k} ${String(t![k])}`)
+      return `<tr><th>token ${escapeHtml(String(t?.token))}</th><td><pre>${escapeHtml(ids.join(', ') || '(no contact)')}</pre></td></tr>`
+    })
+    .join('')
+  return `<table class="params">${rows}</table>`
+}
+
+/** The app of an Add application tokens path, for its chip. */
+const APP_PATH = /^\/api\/v1\/apps\/([^/]+)\/tokens$/
+
 function card(r: RecordedRequest): string {
-  const body = r.body as { eventTypeKey?: unknown; keyValue?: unknown } | undefined
+  const body = r.body as { eventTypeKey?: unknown; keyValue?: unknown; tokens?: unknown } | undefined
+  const app = APP_PATH.exec(r.path)?.[1]
   const chips = [
     typeof body?.eventTypeKey == 'string' ? `<span class="chip key">${escapeHtml(body.eventTypeKey)}</span>` : '',
     typeof body?.keyValue == 'string' ? `<span class="chip">keyValue ${escapeHtml(body.keyValue)}</span>` : '',
+    app ? `<span class="chip key">Telegram tokens</span><span class="chip">app ${escapeHtml(app)}</span>` : '',
+    app && Array.isArray(body?.tokens) ? `<span class="chip">${body.tokens.length} token${body.tokens.length == 1 ? '' : 's'}</span>` : '',
     r.authorized ? '' : '<span class="chip warn">no auth</span>',
   ].join('')
   const reply = r.reply === undefined || r.reply === '' ? '' : `<div class="reply">reply: <code>${pretty(r.reply)}</code></div>`
@@ -51,7 +70,7 @@ function card(r: RecordedRequest): string {
     ${chips}
     <time datetime="${new Date(r.at).toISOString()}">${new Date(r.at).toISOString().replace('T', ' ').slice(0, 23)}</time>
   </header>
-  ${paramsTable(r.body)}
+  ${paramsTable(r.body)}${tokensTable(r.body)}
   <details><summary>request body</summary><pre>${pretty(r.body ?? '')}</pre></details>
   ${reply}
 </article>`

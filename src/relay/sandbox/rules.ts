@@ -105,11 +105,19 @@ export function checkSubscribe(body: unknown): string | undefined {
   }
 }
 
-/** `POST /api/v1/apps/{app_uuid}/tokens` (docs/esputnik-api.md, "App tokens (Telegram)"). */
+/**
+ * `POST /api/v1/apps/{app_uuid}/tokens` (docs/esputnik-api.md, "App tokens
+ * (Telegram)"; schema AppToken): the token is a string, contactId an integer,
+ * the other identifiers strings, at least one of them.
+ */
 export function checkTokens(body: unknown): string | undefined {
   if (!isObj(body) || !Array.isArray(body.tokens) || body.tokens.length == 0) return 'tokens must be a non-empty list'
   for (const t of body.tokens) {
-    if (!isObj(t) || !filled(t.token)) return 'Each token needs a token'
+    if (!isObj(t) || typeof t.token != 'string' || !filled(t.token)) return 'Each token needs a token, a string'
+    if (t.contactId !== undefined && !Number.isSafeInteger(t.contactId)) return 'contactId must be an integer'
+    for (const k of ['externalCustomerId', 'phone', 'email']) {
+      if (t[k] !== undefined && typeof t[k] != 'string') return `${k} must be a string`
+    }
     if (!['contactId', 'externalCustomerId', 'phone', 'email'].some((k) => filled(t[k]))) {
       return 'Each token needs contactId, externalCustomerId, phone or email'
     }
