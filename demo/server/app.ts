@@ -5,6 +5,7 @@ import { buildApp } from '../../src/relay/app.js'
 import { loadConfig } from '../../src/relay/ops/config.js'
 import { loginRoute } from './login.js'
 import { shopRoutes } from './shop.js'
+import { DEMO_TELEGRAM } from './telegram.js'
 
 // This file runs as dist/demo/demo/server/app.js (tsconfig.demo.json): the repository is four folders up.
 const ROOT = new URL('../../../../', import.meta.url)
@@ -25,6 +26,8 @@ export function demoRelayEnv(env: Record<string, string | undefined>, secret: st
     VISITOR_COOKIE: 'sc',
     // The relay's own default is relative to dist/relay, not to this copy of it.
     SDK_FILE: fromRoot('dist/esputnik-tracker.min.js'),
+    // The account page's "Get updates in Telegram": a demo bot, whose updates only a test posts.
+    ...DEMO_TELEGRAM,
     ...env,
     ESPUTNIK_API_KEY: '',
     ESPUTNIK_BASE_URL: undefined,

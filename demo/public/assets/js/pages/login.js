@@ -1,5 +1,6 @@
 import { mountLayout } from '../layout.js'
 import { account } from '../state.js'
+import { mountTelegram, telegramCard } from '../telegram.js'
 import { track } from '../track.js'
 import { escape } from '../ui.js'
 
@@ -14,6 +15,7 @@ function render() {
         <p class="eyebrow">Your account</p><h1>Welcome back</h1>
         <p class="lead">You are logged in as <b>${escape(who)}</b>. From now on your visits count for this customer, and your earlier browsing on this device has joined it.</p>
         <div class="hero-actions"><a class="btn" href="/">Continue shopping</a><button class="btn btn-ghost" data-logout>Log out</button></div>
+        ${telegramCard()}
       </div></div>`
     : `<div class="wrap auth"><form class="auth-card" data-login novalidate>
         <p class="eyebrow">Your account</p><h1>Log in</h1>
@@ -23,6 +25,7 @@ function render() {
         <p class="form-error" hidden></p>
         <p class="muted small">The shop's server checks the password (here: any) and signs who you are; the page passes that signature to eSputnik's <code>identify</code>, so nobody can claim another customer's history.</p>
       </form></div>`
+  if (who) mountTelegram(main)
 }
 
 async function logIn(form) {
