@@ -199,7 +199,7 @@ export const ENV_SCHEMA = {
     'upstreamTokensRatePerSec',
     int(1, 200),
     20,
-    'Most Add application tokens calls in any 1 s window, per relay process: a share of the 200 eSputnik allows every method but events.',
+    'Most Add application tokens calls in any 1 s window, for the account: every relay node on one `DATABASE_URL` together; a share of the 200 eSputnik allows every method but events.',
   ),
   LOG_LEVEL: setting('logLevel', oneOf(...LOG_LEVELS), 'info' as LogLevel, 'pino log level. Emails and phones are masked.'),
   UNKNOWN_SETTINGS: setting(
