@@ -13,9 +13,9 @@
 import fc from 'fast-check'
 import { idMaker } from '../lib/ids.mjs'
 import { quietRow, RELAY_IDLE_POLL_MS, waitUntilQuiet } from '../lib/quiet.mjs'
-import { metrics, startRelayProcess, tempDir } from '../lib/relay.mjs'
+import { startNodes } from '../lib/nodes.mjs'
+import { metrics, tempDir } from '../lib/relay.mjs'
 import { fmt } from '../lib/report.mjs'
-import { openStore } from '../lib/store.mjs'
 import { collectUpstream, deliveries, UPSTREAM_POLL_MS } from '../lib/upstream.mjs'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -123,40 +123,64 @@ const cases = (n) =>
     }),
   )
 
-export async function badInput({ short, seed = 20261123 }) {
+/** Sums the samples of several nodes' /metrics. */
+async function metricsOf(urls) {
+  const all = await Promise.all(urls.map(metrics))
+  return new Proxy({}, { get: (_, key) => all.reduce((a, m) => a + (m[key] ?? 0), 0) })
+}
+
+/**
+ * `store` 'postgres': two nodes on one database, the bodies dealt to them in
+ * turn, each forwarding to its own built-in sandbox; the store and the
+ * upstream records are the sum of both.
+ */
+export async function badInput({ short, seed = 20261123, store = 'sqlite' }) {
   const total = short ? 3000 : 10_000
   const dir = tempDir('bad-input')
   const tags = idMaker('f')
-  const relay = await startRelayProcess({ dir, env: { ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', LOG_LEVEL: 'error' } })
-  const upstream = collectUpstream(relay.url)
-  const pid = relay.pid
+  const set = await startNodes({ store, dir, env: { ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', LOG_LEVEL: 'error' } })
+  const urls = set.urls()
+  const collectors = urls.map((url) => collectUpstream(url))
+  const upstream = {
+    get calls() {
+      return collectors.flatMap((c) => c.calls)
+    },
+    get missed() {
+      return collectors.reduce((a, c) => a + c.missed, 0)
+    },
+    stop: () => Promise.all(collectors.map((c) => c.stop())),
+  }
+  const pids = set.nodes.map((node) => node.pid)
   const bodies = fc.sample(cases(0), { numRuns: total, seed }).map((c) => {
     const tag = tags.next()
     return { ...c, tag, body: tagged(c.body, tag) }
   })
   /** Tags of bodies whose event the relay took (a 202 that counted it). */
   const acceptedTags = new Set()
-  const before = await metrics(relay.url)
-  const storeBefore = openStore(relay.dbPath)
-  const rowsBefore = storeBefore.counts().total
-  storeBefore.close()
+  const before = await metricsOf(urls)
+  const storeBefore = await set.readStore()
+  const rowsBefore = (await storeBefore.counts()).total
+  await storeBefore.close()
 
   const byStatus = new Map()
   const byKind = new Map()
   const fiveXX = []
   let accepted = 0
   let networkErrors = 0
+  /** What the client saw instead of an answer, by cause (e.g. ECONNRESET): a lost answer, whoever reset it. */
+  const noAnswer = new Map()
   let next = 0
   let bytes = 0
   const t0 = performance.now()
   async function lane() {
     while (next < bodies.length) {
+      const url = urls[next % urls.length]
       const c = bodies[next++]
       bytes += Buffer.byteLength(c.body)
       const headers = c.type ? { 'content-type': c.type } : {}
       let status = 0
       try {
-        const res = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: c.body, headers, signal: AbortSignal.timeout(10_000) })
+        const res = await fetch(`${url}/v1/e`, { method: 'POST', body: c.body, headers, signal: AbortSignal.timeout(10_000) })
         status = res.status
         const text = await res.text()
         if (status == 202) {
@@ -167,6 +191,8 @@ export async function badInput({ short, seed = 20261123 }) {
         if (status >= 500) fiveXX.push({ kind: c.kind, type: c.type, status, body: String(c.body).slice(0, 200), answer: text.slice(0, 200) })
       } catch (error) {
         networkErrors++
+        const cause = error?.cause?.code ?? error?.name ?? String(error)
+        noAnswer.set(cause, (noAnswer.get(cause) ?? 0) + 1)
       }
       byStatus.set(status, (byStatus.get(status) ?? 0) + 1)
       const k = byKind.get(c.kind) ?? new Map()
@@ -178,32 +204,26 @@ export async function badInput({ short, seed = 20261123 }) {
   const seconds = (performance.now() - t0) / 1000
 
   // Still alive and still working: health, and one valid batch stored.
-  const health = await fetch(`${relay.url}/healthz`).then((r) => r.status, () => 0)
-  const probe = await fetch(`${relay.url}/v1/e`, { method: 'POST', body: JSON.stringify(validBatch(999_999_999)), headers: { 'content-type': 'text/plain' } }).then((r) => r.status, () => 0)
-  const after = await metrics(relay.url)
-  const alive = relay.exited == null && relay.pid == pid
+  const health = Math.max(...(await Promise.all(urls.map((url) => fetch(`${url}/healthz`).then((r) => r.status, () => 0)))))
+  const probe = await fetch(`${urls[0]}/v1/e`, { method: 'POST', body: JSON.stringify(validBatch(999_999_999)), headers: { 'content-type': 'text/plain' } }).then((r) => r.status, () => 0)
+  const after = await metricsOf(urls)
+  const alive = set.nodes.every((node, i) => node.exited == null && node.pid == pids[i])
 
   // Forwarding done: nothing queued in the file, then the upstream record
   // still for longer than the forwarder's idle poll plus two collector polls.
   // The sandbox answers 2xx or 4xx (a dead letter, never retried), so no
   // retry delay is pending.
-  const queuedNow = () => {
-    const store = openStore(relay.dbPath)
-    const n = store.counts().queued
-    store.close()
-    return n
-  }
   let queued = -1
-  for (let until = Date.now() + 60_000; Date.now() < until && (queued = queuedNow()) > 0; ) await sleep(250)
+  for (let until = Date.now() + 60_000; Date.now() < until && (queued = await set.queued()) > 0; ) await sleep(250)
   const quietMs = 2 * (RELAY_IDLE_POLL_MS + UPSTREAM_POLL_MS)
   const quiet = await waitUntilQuiet(() => upstream.calls.length, { quietMs, timeoutMs: quietMs + 30_000 })
   await upstream.stop()
-  await relay.stop()
-  const store = openStore(relay.dbPath)
-  const counts = store.counts()
+  await set.stop()
+  const reader = await set.readStore()
+  const counts = await reader.counts()
   const rowsAfter = counts.total
-  const probeStored = store.ids().has('efuzz-999999999')
-  store.close()
+  const probeStored = (await reader.ids()).has('efuzz-999999999')
+  await reader.close()
 
   const calls = upstream.calls
   const ok2xx = calls.filter((c) => c.status >= 200 && c.status < 300).length
@@ -222,15 +242,15 @@ export async function badInput({ short, seed = 20261123 }) {
     queued == 0 && quiet.quiet && upstream.missed == 0 && refusedUpstream == 0 && twice == 0 && ok2xx == counts.sent
   const statusList = [...byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s || 'no answer'}: ${fmt(n)}`).join(', ')
   return {
-    name: 'bad input',
+    name: `bad input${urls.length > 1 ? `, ${urls.length} nodes on PostgreSQL` : ''}`,
     ok,
-    settings: `${fmt(total)} fast-check bodies (seed ${seed}), 8 in flight, ${fmt(bytes / 1e6, 1)} MB in ${fmt(seconds, 1)} s; kinds: ${[...byKind.keys()].join(', ')}`,
+    settings: `${set.describe()}${urls.length > 1 ? ', bodies dealt to them in turn' : ''}; ${fmt(total)} fast-check bodies (seed ${seed}), 8 in flight, ${fmt(bytes / 1e6, 1)} MB in ${fmt(seconds, 1)} s; kinds: ${[...byKind.keys()].join(', ')}`,
     rows: [
       ['answers by status', statusList],
       ...[...byKind.entries()].map(([kind, m]) => [`  ${kind}`, [...m.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ')]),
       ['5xx answers', fmt(fiveXX.length)],
-      ['no answer (connection error)', fmt(networkErrors)],
-      ['relay crashed or restarted', alive ? 'no (same PID, still running)' : 'YES'],
+      ['no answer (connection error), by cause', `${fmt(networkErrors)}${noAnswer.size ? ` (${[...noAnswer].map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`],
+      ['relay crashed or restarted', alive ? `no (same PID${urls.length > 1 ? 's' : ''}, still running)` : 'YES'],
       ['/healthz after / a valid batch after', `${health} / ${probe}${probeStored ? ', stored' : ', NOT stored'}`],
       ['events the relay said it accepted (202 bodies / metric)', `${fmt(accepted)} / ${fmt(acceptedMetric - 1)}`],
       ['of which ids it had already (metric)', fmt(duplicates)],

@@ -12,16 +12,21 @@
 // each kill. The relay under test forwards there with
 // ESPUTNIK_BASE_URL=<upstream>/sandbox and an API key, as it would to eSputnik.
 import { idMaker } from '../lib/ids.mjs'
-import { freePort, startRelayProcess, startUpstream, tempDir } from '../lib/relay.mjs'
+import { startNodes } from '../lib/nodes.mjs'
+import { startUpstream, tempDir } from '../lib/relay.mjs'
 import { quietRow, RELAY_IDLE_POLL_MS, waitUntilQuiet } from '../lib/quiet.mjs'
 import { fmt, progress } from '../lib/report.mjs'
 import { startSender } from '../lib/sender.mjs'
-import { openStore } from '../lib/store.mjs'
 import { collectUpstream, deliveries, deliveryTimes, maxInWindow, UPSTREAM_POLL_MS } from '../lib/upstream.mjs'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-export async function kill9({ short }) {
+/**
+ * `store` 'postgres': two nodes on one database, the load split between
+ * them, one of the two (at random) killed each time; a killed node's claimed
+ * jobs pass to the other when their lease (the default 60 s) ends.
+ */
+export async function kill9({ short, store = 'sqlite' }) {
   const kills = short ? 5 : 100
   // The relay's own CLAIM_LEASE_MS (60 s): with SQLite a restarted relay
   // clears the leases a killed one left when it opens the file, so the lease
@@ -33,7 +38,6 @@ export async function kill9({ short }) {
   const ids = idMaker('k')
   const upstream = await startUpstream({ dir })
   const calls = collectUpstream(upstream.url)
-  const port = await freePort()
   const env = {
     ...upstream.forwardEnv,
     ANONYMOUS_EVENTS: 'forward',
@@ -43,9 +47,22 @@ export async function kill9({ short }) {
     RETRY_MAX_MS: String(retryMaxMs),
     LOG_LEVEL: 'error',
   }
-  const start = () => startRelayProcess({ dir, port, env })
-  let relay = await start()
-  const sender = startSender({ url: relay.url, ids, eventsPerSec: short ? 150 : 200 })
+  const set = await startNodes({ store, dir, env })
+  const n = set.nodes.length
+  const load = short ? 150 : 200
+  const senders = set.urls().map((url) => startSender({ url, ids, eventsPerSec: load / n }))
+  const sender = {
+    acked: new Set(),
+    stats: { batches: 0, resends: 0 },
+    async stop() {
+      await Promise.all(senders.map((s) => s.stop()))
+      for (const s of senders) {
+        for (const id of s.acked) this.acked.add(id)
+        this.stats.batches += s.stats.batches
+        this.stats.resends += s.stats.resends
+      }
+    },
+  }
   const t0 = Date.now()
   const downtimes = []
   /** [signal sent, restarted relay healthy], in the sandbox's clock (Date.now on the same machine). */
@@ -54,12 +71,11 @@ export async function kill9({ short }) {
     // A random moment: anywhere from mid-request to mid-forwarding.
     await sleep(200 + Math.random() * (short ? 1500 : 2500))
     const killedAt = Date.now()
-    await relay.kill9()
     const down = performance.now()
-    relay = await start()
+    await set.restart(Math.floor(Math.random() * n))
     downtimes.push(performance.now() - down)
     outages.push([killedAt, Date.now()])
-    if (!short && (i + 1) % 10 == 0) progress(`reliability kill9: ${i + 1}/${kills} kills, ${fmt(sender.acked.size)} ids acknowledged`)
+    if (!short && (i + 1) % 10 == 0) progress(`reliability kill9: ${i + 1}/${kills} kills, ${fmt(senders.reduce((a, s) => a + s.acked.size, 0))} ids acknowledged`)
   }
   await sender.stop()
   const loadSeconds = (Date.now() - t0) / 1000
@@ -67,15 +83,9 @@ export async function kill9({ short }) {
   // Drain: nothing queued in the file (read directly: the metric is cached for 500 ms).
   const drainStart = Date.now()
   const limit = leaseMs + 60_000 + (sender.acked.size / rate) * 1000
-  const queuedNow = () => {
-    const store = openStore(relay.dbPath)
-    const n = store.counts().queued
-    store.close()
-    return n
-  }
   let queued = -1
   while (Date.now() - drainStart < limit) {
-    if ((queued = queuedNow()) == 0) break
+    if ((queued = await set.queued()) == 0) break
     await sleep(250)
   }
   const drainSeconds = (Date.now() - drainStart) / 1000
@@ -85,14 +95,14 @@ export async function kill9({ short }) {
   // of the collector that reads the record.
   const quietMs = retryMaxMs + RELAY_IDLE_POLL_MS + 2 * UPSTREAM_POLL_MS
   const quiet = await waitUntilQuiet(() => calls.calls.length, { quietMs, timeoutMs: quietMs + 60_000 })
-  await relay.stop()
+  await set.stop()
   await calls.stop()
   await upstream.stop()
 
-  const store = openStore(relay.dbPath)
-  const stored = store.ids()
-  const counts = store.counts()
-  store.close()
+  const reader = await set.readStore()
+  const stored = await reader.ids()
+  const counts = await reader.counts()
+  await reader.close()
   const acked = [...sender.acked]
   const notStored = acked.filter((id) => !stored.has(id))
   const perId = deliveries(calls.calls, ids)
@@ -107,9 +117,9 @@ export async function kill9({ short }) {
   const ok = notStored.length == 0 && lost.length == 0 && unexplained.length == 0 && queued == 0 && calls.missed == 0 && window.max <= rate && quiet.quiet
   const downtime = downtimes.sort((a, b) => a - b)
   return {
-    name: 'kill -9',
+    name: `kill -9${n > 1 ? `, ${n} nodes on PostgreSQL` : ''}`,
     ok,
-    settings: `${kills} SIGKILLs 0.2–${short ? 1.7 : 2.7} s apart, restart on the same file and port; sender ~${short ? 150 : 200} events/s in batches of 1–20 over 4 lanes, a failed batch resent with the same ids; lease ${leaseMs / 1000} s (the default), RETRY_BASE_MS=200, RETRY_MAX_MS=${retryMaxMs}; upstream: a second relay's sandbox`,
+    settings: `${set.describe()}; ${kills} SIGKILLs 0.2–${short ? 1.7 : 2.7} s apart${n > 1 ? ' of one node at random' : ''}, restart on the same ${n > 1 ? 'database' : 'file'} and port; sender${n > 1 ? `s (one per node, ~${load / n} events/s each)` : ''} ~${short ? 150 : 200} events/s in batches of 1–20 over 4 lanes, a failed batch resent with the same ids; lease ${leaseMs / 1000} s (the default), RETRY_BASE_MS=200, RETRY_MAX_MS=${retryMaxMs}; upstream: a second relay's sandbox`,
     rows: [
       ['SIGKILLs / restarts', `${kills} / ${kills}`],
       ['restart time, median / max (kill → /healthz 200)', `${fmt(downtime[downtime.length >> 1])} / ${fmt(downtime[downtime.length - 1])} ms`],
@@ -123,7 +133,7 @@ export async function kill9({ short }) {
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
       ['drain after the last restart', `${fmt(drainSeconds, 1)} s`],
       quietRow('the upstream record', quiet, `> RETRY_MAX_MS ${retryMaxMs / 1000} s + idle poll ${RELAY_IDLE_POLL_MS / 1000} s + 2 × ${UPSTREAM_POLL_MS} ms collector poll`),
-      ['most upstream calls in any 1 s window', `${window.max} (cap ${rate})`],
+      ['most upstream calls in any 1 s window (all nodes together)', `${window.max} (cap ${rate}, UPSTREAM_RATE_PER_SEC for the account)`],
       ['recorded calls the poller missed', String(calls.missed)],
     ],
     notes: [

@@ -6,16 +6,17 @@
 // The sandbox's fault plan counts calls, not time, so every 500 ms this
 // posts a fresh plan (a few resets, then 500s) until the outage ends.
 import { idMaker } from '../lib/ids.mjs'
-import { metrics, startRelayProcess, startUpstream, tempDir } from '../lib/relay.mjs'
+import { startNodes } from '../lib/nodes.mjs'
+import { metrics, startUpstream, tempDir } from '../lib/relay.mjs'
 import { quietRow, RELAY_IDLE_POLL_MS, waitUntilQuiet } from '../lib/quiet.mjs'
 import { fmt } from '../lib/report.mjs'
 import { startSender } from '../lib/sender.mjs'
-import { openStore } from '../lib/store.mjs'
 import { collectUpstream, deliveries, maxInWindow, overCap, UPSTREAM_POLL_MS } from '../lib/upstream.mjs'
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-export async function outage({ short }) {
+/** `store` 'postgres': two nodes on one database, the load split between them, both forwarding to the failing sandbox. */
+export async function outage({ short, store = 'sqlite' }) {
   const outageMs = short ? 8_000 : 180_000
   const rate = 300
   const dir = tempDir('outage')
@@ -26,13 +27,22 @@ export async function outage({ short }) {
   const latencyMs = 20
   // The sandbox is a second process (lib/relay.mjs startUpstream says why).
   const upstream = await startUpstream({ dir, latencyMs })
-  const relay = await startRelayProcess({
+  const set = await startNodes({
+    store,
     dir,
     env: { ...upstream.forwardEnv, ANONYMOUS_EVENTS: 'forward', INGEST_RATE_PER_MINUTE: '1000000', UPSTREAM_RATE_PER_SEC: String(rate), LOG_LEVEL: 'error', ...retry },
   })
+  const n = set.nodes.length
   const calls = collectUpstream(upstream.url)
   const faults = upstream.faults
-  const sender = startSender({ url: relay.url, ids, eventsPerSec: 100 })
+  const senders = set.urls().map((url) => startSender({ url, ids, eventsPerSec: 100 / n }))
+  const sender = {
+    acked: new Set(),
+    async stop() {
+      await Promise.all(senders.map((s) => s.stop()))
+      for (const s of senders) for (const id of s.acked) this.acked.add(id)
+    },
+  }
   await sleep(2000) // normal traffic first
   const outageStart = Date.now()
   while (Date.now() - outageStart < outageMs) {
@@ -43,16 +53,19 @@ export async function outage({ short }) {
   const recovered = Date.now()
   await sleep(2000) // traffic goes on after recovery
   await sender.stop()
-  const atRecovery = await metrics(relay.url)
+  const perNode = await Promise.all(set.urls().map(metrics))
+  const atRecovery = {
+    esputnik_relay_events_retried_total: perNode.reduce((a, m) => a + m.esputnik_relay_events_retried_total, 0),
+    // The same shared table seen from each node: one reading.
+    'esputnik_relay_jobs{state="queued"}': perNode[0]['esputnik_relay_jobs{state="queued"}'],
+  }
 
   // Drain: nothing queued in the file (read directly: the metric is cached
   // for 500 ms), bounded by the longest retry delay plus the backlog at the cap.
   const limit = retryMaxMs + 60_000 + (sender.acked.size / rate) * 1000
   let queued = -1
   for (;;) {
-    const store = openStore(relay.dbPath)
-    queued = store.counts().queued
-    store.close()
+    queued = await set.queued()
     if (queued == 0 || Date.now() - recovered > limit) break
     await sleep(250)
   }
@@ -64,12 +77,12 @@ export async function outage({ short }) {
   const quietMs = retryMaxMs + RELAY_IDLE_POLL_MS + latencyMs + 2 * UPSTREAM_POLL_MS
   const quiet = await waitUntilQuiet(() => calls.calls.length, { quietMs, timeoutMs: quietMs + 60_000 })
   await calls.stop()
-  await relay.stop()
+  await set.stop()
   await upstream.stop()
 
-  const store = openStore(relay.dbPath)
-  const counts = store.counts()
-  store.close()
+  const reader = await set.readStore()
+  const counts = await reader.counts()
+  await reader.close()
   const acked = [...sender.acked]
   const perId = deliveries(calls.calls, ids)
   const lost = acked.filter((id) => !perId.has(id))
@@ -81,9 +94,9 @@ export async function outage({ short }) {
   const window = maxInWindow(times)
   const ok = lost.length == 0 && repeats == 0 && queued == 0 && counts.dead == 0 && window.max <= rate && calls.missed == 0 && quiet.quiet
   return {
-    name: 'upstream outage',
+    name: `upstream outage${n > 1 ? `, ${n} nodes on PostgreSQL` : ''}`,
     ok,
-    settings: `${outageMs / 1000} s of 500s and connection resets (10 resets then 500s, renewed every 0.5 s), ${latencyMs} ms latency, the sandbox in a second relay process; sender 100 events/s from 2 s before to 2 s after; ` +
+    settings: `${set.describe()}; ${outageMs / 1000} s of 500s and connection resets (10 resets then 500s, renewed every 0.5 s), ${latencyMs} ms latency, the sandbox in a second relay process; sender${n > 1 ? 's' : ''} 100 events/s${n > 1 ? ' in all' : ''} from 2 s before to 2 s after; ` +
       (short ? 'RETRY_BASE_MS=100, RETRY_MAX_MS=2000' : 'retry defaults (RETRY_BASE_MS=1000, RETRY_MAX_MS=300000)'),
     rows: [
       ['event ids acknowledged with 202', fmt(acked.length)],
@@ -94,7 +107,7 @@ export async function outage({ short }) {
       ['lost (acknowledged, never delivered)', fmt(lost.length)],
       ['delivered more than once', fmt(repeats)],
       ['dead letters', fmt(counts.dead)],
-      ['most upstream calls in any 1 s window (all calls, failed ones too)', `${window.max} (cap ${rate}); windows over: ${overCap(times, rate)}`],
+      ['most upstream calls in any 1 s window (all calls, failed ones too; all nodes together)', `${window.max} (cap ${rate}); windows over: ${overCap(times, rate)}`],
       ['recorded calls the poller missed', String(calls.missed)],
       quietRow('the upstream record', quiet, `> RETRY_MAX_MS ${retryMaxMs / 1000} s + idle poll ${RELAY_IDLE_POLL_MS / 1000} s + ${latencyMs} ms latency + 2 × ${UPSTREAM_POLL_MS} ms collector poll`),
     ],

@@ -86,7 +86,7 @@ export const ENV_SCHEMA = {
     'upstreamRatePerSec',
     int(1, 10_000),
     300,
-    'Most Generate event calls in any 1 s window, per relay process (eSputnik allows 350 per account: divide it among nodes sharing `DATABASE_URL`).',
+    'Most Generate event calls in any 1 s window, for the account: every relay node on one `DATABASE_URL` together (eSputnik allows 350 per account).',
   ),
   UPSTREAM_CONCURRENCY: setting('upstreamConcurrency', int(1, 256), 16, 'Most calls to eSputnik in flight at once, per relay process.'),
   UPSTREAM_TIMEOUT_MS: setting('upstreamTimeoutMs', int(100, 120_000), 10_000, 'Timeout of one call to eSputnik.'),
@@ -163,7 +163,7 @@ export const ENV_SCHEMA = {
     'upstreamSubscribeRatePerSec',
     int(1, 200),
     100,
-    'Most Subscribe contact calls in any 1 s window, per relay process (eSputnik allows 200), paced apart from events.',
+    'Most Subscribe contact calls in any 1 s window, for the account: every relay node on one `DATABASE_URL` together (eSputnik allows 200), paced apart from events.',
   ),
   TELEGRAM_APP_UUID: setting(
     'telegramAppUuid',
