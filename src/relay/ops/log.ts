@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import { stdSerializers } from 'pino'
 import type { LogLevel } from './env-schema.js'
 
 /**
- * Logs must never carry a visitor's email or phone. Masking happens in three
+ * Logs must never carry a visitor's email or phone, nor its visitor id:
+ * whoever holds one can mint a Telegram link for it (README, "Telegram"). Masking happens in three
  * places pino offers: the message (logMethod hook), the merged object
  * (formatters.log) and the serialised request and error (serializers).
  */
@@ -19,6 +21,9 @@ export function maskPhone(phone: string): string {
   return digits.length < 7 ? '*****' : `${digits.slice(0, 3)}*****${digits.slice(-3)}`
 }
 
+/** A visitor id as logs show it: a fingerprint that tells one visitor's lines apart and cannot be used as the id. */
+export const maskVisitor = (id: string): string => `v#${createHash('sha256').update(id).digest('base64url').slice(0, 10)}`
+
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi
 // A standalone run of 9-15 digits, or a +-prefixed number with separators.
 const PHONE = /(?<![\w-])\+?\d{9,15}(?![\w-])|\+\d[\d ()-]{7,}\d/g
@@ -30,6 +35,7 @@ export function maskText(text: string): string {
 
 const EMAIL_KEY = /^(e-?mail|emailaddress|user_email)$/i
 const PHONE_KEY = /^(phone|sms|msisdn|tel|mobile|user_phone)$/i
+const VISITOR_KEY = /^(visitor|visitorId|visitors|visitorIds)$/i
 
 const isPlain = (v: unknown): v is Record<string, unknown> =>
   typeof v == 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v))
@@ -37,6 +43,7 @@ const isPlain = (v: unknown): v is Record<string, unknown> =>
 function maskValue(key: string, value: string): string {
   if (EMAIL_KEY.test(key)) return maskEmail(value)
   if (PHONE_KEY.test(key)) return maskPhone(value)
+  if (VISITOR_KEY.test(key)) return maskVisitor(value)
   return maskText(value)
 }
 

@@ -72,5 +72,8 @@ describe('logs during the identity flows', () => {
     expect(text).toContain('"email":"s***@example.com"')
     expect(text).toContain('"phone":"380*****567"')
     expect(text).not.toMatch(/secret\.buyer|380501234567|50123/)
+    // Nor a visitor id, which mints Telegram links: a fingerprint tells the lines of one visitor apart.
+    expect(text).not.toMatch(/visitor-logs-\d/)
+    expect(text).toMatch(/"visitor":"v#[\w-]{10}"/)
   })
 })
