@@ -21,6 +21,25 @@ export interface EraseJobRow {
   locators: string | null
 }
 
+/** A table besides jobs and visitor_links that names a visitor or a contact: its key, and the columns that do. */
+export interface PersonalTable {
+  table: string
+  key: string
+  visitor?: string
+  /** JSON of a contact's identifiers. */
+  locators?: string
+  /** A Telegram chat id: the rows of the chats an erase takes go too. */
+  chat?: string
+}
+
+/** A row of a PersonalTable, its columns under these names (NULL where the table has none). */
+export interface PersonalRow {
+  key: string
+  visitor: string | null
+  locators: string | null
+  chat: string | null
+}
+
 export interface EraseStatements {
   /** Links whose locators contain `needle`. */
   linksMentioning(needle: string): Answer<LinkRow[]>
@@ -32,4 +51,8 @@ export interface EraseStatements {
   tombstoneJobs(seqs: number[], now: number): Answer<number>
   /** Deletes every link of these visitors; returns how many. */
   deleteLinks(visitors: string[]): Answer<number>
+  /** The table's rows of these visitors or chats, or whose locators contain `needle` (null: none do). */
+  personalRows(table: PersonalTable, visitors: string[], needle: string | null, chats: string[]): Answer<PersonalRow[]>
+  /** Deletes the table's rows of these keys; returns how many. */
+  deletePersonalRows(table: PersonalTable, keys: string[]): Answer<number>
 }

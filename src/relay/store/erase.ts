@@ -1,5 +1,5 @@
 import { answered, type Statements, type Work } from './dialect.js'
-import type { EraseJobRow } from './erase-dialect.js'
+import type { EraseJobRow, PersonalTable } from './erase-dialect.js'
 import type { EraseCounts, EraseResult, EraseTarget, ErasedJobs } from './erase-types.js'
 
 /**
@@ -17,7 +17,18 @@ import type { EraseCounts, EraseResult, EraseTarget, ErasedJobs } from './erase-
 const IDENTIFIER_KEYS = new Set(['contactId', 'externalCustomerId', 'email', 'phone', 'chatId'])
 
 /** Kinds listed in every answer, zeros included; a kind found in the rows is added to them. */
-const LISTED_KINDS = ['event', 'subscribe']
+const LISTED_KINDS = ['event', 'subscribe', 'tokens']
+
+/**
+ * The other tables that name a visitor or a contact (both schemas), each
+ * listed in every answer. A chat goes before the link codes it used. Left
+ * alone: telegram_updates (a bot's update ids, no chat), the budget tables
+ * and meta (no person in them).
+ */
+export const PERSONAL_TABLES: readonly PersonalTable[] = [
+  { table: 'telegram_chats', key: 'chat_id', visitor: 'visitor', locators: 'locators', chat: 'chat_id' },
+  { table: 'telegram_codes', key: 'code_hash', visitor: 'visitor', locators: 'locators', chat: 'chat_id' },
+]
 
 const STATES = ['held', 'queued', 'sent', 'dead'] as const
 
@@ -100,7 +111,42 @@ export function* erase(s: Statements, target: EraseTarget, now: number): Work<Er
   }
   if (jobs.size) yield* answered(s.tombstoneJobs([...jobs.keys()], now))
   const links = list.length ? yield* answered(s.deleteLinks(list)) : 0
+  // The chats whose tokens were erased: their bindings and codes go too.
+  const chats = new Set<string>()
+  for (const job of jobs.values()) collect(parse(job.payload), new Set(['chatId']), chats)
+  const tables = yield* erasePersonalRows(s, target, visitors, chats, identifiers)
   for (const visitor of found) identifiers.add(visitor)
-  const counts: EraseCounts = { visitors: found.size, links, jobs: countJobs(jobs.values()), tables: {} }
+  const counts: EraseCounts = { visitors: found.size, links, jobs: countJobs(jobs.values()), tables }
   return { counts, identifiers: [...identifiers] }
+}
+
+/**
+ * The rows of PERSONAL_TABLES of these visitors, of the target's identifier,
+ * or of the chats erased so far (those of the erased token jobs, then of the
+ * erased chats); deleted, counted by table.
+ */
+function* erasePersonalRows(
+  s: Statements,
+  target: EraseTarget,
+  visitors: Set<string>,
+  chats: Set<string>,
+  identifiers: Set<string>,
+): Work<Record<string, number>> {
+  const byLocator = 'locator' in target ? target : undefined
+  const tables: Record<string, number> = {}
+  for (const t of PERSONAL_TABLES) {
+    const rows = yield* answered(s.personalRows(t, [...visitors], byLocator ? inJson(byLocator.value) : null, [...chats]))
+    const picked = rows.filter(
+      (r) => (r.visitor !== null && visitors.has(r.visitor)) || (byLocator && holds(r.locators, byLocator)) || (r.chat !== null && chats.has(r.chat)),
+    )
+    for (const r of picked) {
+      collect(parse(r.locators), IDENTIFIER_KEYS, identifiers)
+      if (r.chat !== null) {
+        chats.add(r.chat)
+        identifiers.add(r.chat)
+      }
+    }
+    tables[t.table] = picked.length ? yield* answered(s.deletePersonalRows(t, picked.map((r) => r.key))) : 0
+  }
+  return tables
 }

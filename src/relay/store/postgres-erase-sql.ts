@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { EraseJobRow, EraseStatements } from './erase-dialect.js'
+import type { EraseJobRow, EraseStatements, PersonalRow, PersonalTable } from './erase-dialect.js'
 import type { LinkRow } from './rows.js'
 
 /** The erase statements of the PostgreSQL store (see EraseStatements), the same steps as sqlite-erase-sql.ts. */
@@ -15,6 +15,13 @@ export const ERASE_SQL = {
   deleteLinks: 'DELETE FROM visitor_links WHERE visitor = ANY($1::text[])',
 } as const
 
+/** Table and column names come from erase.ts's own list, never from input; a column the table lacks matches nothing (every parameter is still used, as PostgreSQL requires). */
+export const personalRowsSql = (t: PersonalTable) =>
+  `SELECT ${t.key} AS key, ${t.visitor ?? 'NULL'} AS visitor, ${t.locators ?? 'NULL'} AS locators, ${t.chat ?? 'NULL'} AS chat FROM ${t.table}
+  WHERE ${t.visitor ? `${t.visitor} = ANY($1::text[])` : 'cardinality($1::text[]) < 0'}
+    OR ($2::text IS NOT NULL AND ${t.locators ? `strpos(${t.locators}, $2) > 0` : 'false'})
+    OR ${t.chat ? `${t.chat} = ANY($3::text[])` : 'cardinality($3::text[]) < 0'}`
+
 export function createPostgresEraseStatements(db: pg.Pool | pg.PoolClient): EraseStatements {
   const rows = async <R extends pg.QueryResultRow>(text: string, values: unknown[]) => (await db.query<R>(text, values)).rows
   const changes = async (text: string, values: unknown[]) => (await db.query(text, values)).rowCount ?? 0
@@ -24,5 +31,7 @@ export function createPostgresEraseStatements(db: pg.Pool | pg.PoolClient): Eras
     jobsOfVisitors: (visitors) => rows<EraseJobRow>(ERASE_SQL.jobsOfVisitors, [visitors]),
     tombstoneJobs: (seqs, now) => changes(ERASE_SQL.tombstoneJobs, [seqs, now]),
     deleteLinks: (visitors) => changes(ERASE_SQL.deleteLinks, [visitors]),
+    personalRows: (t, visitors, needle, chats) => rows<PersonalRow>(personalRowsSql(t), [visitors, needle, chats]),
+    deletePersonalRows: (t, keys) => changes(`DELETE FROM ${t.table} WHERE ${t.key} = ANY($1::text[])`, [keys]),
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import type { EraseJobRow, EraseStatements } from './erase-dialect.js'
+import type { EraseJobRow, EraseStatements, PersonalRow, PersonalTable } from './erase-dialect.js'
 import type { LinkRow } from './rows.js'
 
 /**
@@ -24,11 +24,22 @@ export function createSqliteEraseStatements(db: Database): EraseStatements {
      WHERE seq IN (SELECT value FROM json_each(@seqs))`,
   )
   const deleteLinks = db.prepare('DELETE FROM visitor_links WHERE visitor IN (SELECT value FROM json_each(?))')
+  // Table and column names come from erase.ts's own list, never from input; a column the table lacks matches nothing.
+  const rowsOf = (t: PersonalTable) =>
+    db.prepare<{ visitors: string; needle: string | null; chats: string }, PersonalRow>(
+      `SELECT ${t.key} AS key, ${t.visitor ?? 'NULL'} AS visitor, ${t.locators ?? 'NULL'} AS locators, ${t.chat ?? 'NULL'} AS chat FROM ${t.table}
+       WHERE ${t.visitor ? `${t.visitor} IN (SELECT value FROM json_each(@visitors))` : '@visitors IS NULL'}
+         OR (@needle IS NOT NULL AND ${t.locators ? `instr(${t.locators}, @needle) > 0` : '0'})
+         OR ${t.chat ? `${t.chat} IN (SELECT value FROM json_each(@chats))` : '@chats IS NULL'}`,
+    )
+  const deleteOf = (t: PersonalTable) => db.prepare(`DELETE FROM ${t.table} WHERE ${t.key} IN (SELECT value FROM json_each(?))`)
   return {
     linksMentioning: (needle) => links.all(needle),
     unsentJobsMentioning: (needle) => unsent.all({ needle }),
     jobsOfVisitors: (visitors) => ofVisitors.all(JSON.stringify(visitors)),
     tombstoneJobs: (seqs, now) => tombstone.run({ seqs: JSON.stringify(seqs), now }).changes,
     deleteLinks: (visitors) => deleteLinks.run(JSON.stringify(visitors)).changes,
+    personalRows: (t, visitors, needle, chats) => rowsOf(t).all({ visitors: JSON.stringify(visitors), needle, chats: JSON.stringify(chats) }),
+    deletePersonalRows: (t, keys) => deleteOf(t).run(JSON.stringify(keys)).changes,
   }
 }
