@@ -70,7 +70,7 @@ const env = {
   ...LOOP_PROBE,
 }
 const set = databaseUrl
-  ? await startNodes({ store: 'postgres', dir, env: { ...env, DATABASE_URL: databaseUrl }, count: nodeCount })
+  ? await startNodes({ store: 'postgres', dir, env, databaseUrl, count: nodeCount })
   : { nodes: [await startRelayProcess({ dir, env })], describe: () => '' }
 const relay = set.nodes[0]
 const started = Date.now()

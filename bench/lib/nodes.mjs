@@ -10,10 +10,10 @@ export const STORES = ['sqlite', 'postgres']
 
 /**
  * Starts the nodes: `store` 'sqlite' gives one on `<dir>/relay.db`, 'postgres'
- * `count` (default 2) on a new database. Each keeps its port across restarts.
+ * `count` (default 2) on a new database (or `databaseUrl`). Each keeps its port across restarts.
  */
-export async function startNodes({ store = 'sqlite', dir, env = {}, count = store == 'postgres' ? 2 : 1, name = 'relay' }) {
-  const databaseUrl = store == 'postgres' ? await createDatabase(name) : undefined
+export async function startNodes({ store = 'sqlite', dir, env = {}, count = store == 'postgres' ? 2 : 1, name = 'relay', databaseUrl: given }) {
+  const databaseUrl = store == 'postgres' ? (given ?? (await createDatabase(name))) : undefined
   const base = databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()))
   const start = (i) => startRelayProcess({ dir, port: ports[i], name: count == 1 ? name : `${name}-${i + 1}`, env: base })
