@@ -77,6 +77,9 @@ const PRODUCT: Schema = {
   'properties?': 'props',
 }
 
+/** A line of an order (src/wire/orders.ts, OrderLine), from the browser or the backend. */
+export const ORDER_LINE: Schema = { productId: 'id', quantity: 'num', price: 'num', 'name?': 'text', 'category?': 'text', 'url?': 'text', 'imageUrl?': 'text' }
+
 const SCHEMAS: { [T in EventType]: Schema } = {
   // The page's address travels as the event's url; eSputnik takes nothing else.
   pageViewed: {},

@@ -205,6 +205,15 @@ export interface ServerTelegramTokensResponse {
   tokens: ({ chatId: string; accepted: true; held: boolean } | { chatId: unknown; accepted: false; reason: string })[]
 }
 
+/**
+ * The answer to `POST {relay}/v1/server/orders` (its body: `{orders: ServerOrder[]}`, src/wire/orders.ts):
+ * every order, in order, accepted (`held` until its visitor is linked; `duplicate` when this orderId and
+ * status were stored before) or refused with the reason.
+ */
+export interface ServerOrdersResponse {
+  orders: ({ orderId: string; status: string; accepted: true; held: boolean; duplicate?: true } | { orderId?: string; accepted: false; reason: string })[]
+}
+
 /** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event). */
 export const PATHS = {
   events: '/v1/e',
@@ -215,5 +224,6 @@ export const PATHS = {
   telegramWebhook: '/v1/telegram/webhook',
   serverTelegramLink: '/v1/server/telegram-link',
   serverTelegramTokens: '/v1/server/telegram-tokens',
+  serverOrders: '/v1/server/orders',
   serverErase: '/v1/server/erase',
 } as const

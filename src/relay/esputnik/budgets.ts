@@ -13,6 +13,8 @@ export const BUDGETS = {
   subscribe: 'upstreamSubscribeRatePerSec',
   /** Add application tokens (Telegram), out of the same 200/s. */
   tokens: 'upstreamTokensRatePerSec',
+  /** Add orders, out of the same 200/s (an order's status event spends `events`). */
+  orders: 'upstreamOrdersRatePerSec',
 } as const satisfies Record<string, keyof Config>
 
 export type BudgetName = keyof typeof BUDGETS

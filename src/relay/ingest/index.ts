@@ -6,6 +6,7 @@ import { eventsRoute } from './events.js'
 import { identifyRoute } from './identify.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
 import { serverIdentifyRoute } from './server-identify.js'
+import { serverOrdersRoute } from './server-orders.js'
 import { subscribeRoute } from './subscribe.js'
 import { telegramLinkRoute, telegramRoutes } from './telegram/index.js'
 
@@ -63,5 +64,6 @@ export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
   await app.register(browserRoutes, o)
   const token = o.config.serverToken
   if (token) await app.register(serverIdentifyRoute, { ...o, serverToken: token })
+  if (token) await app.register(serverOrdersRoute, { ...o, serverToken: token })
   await app.register(telegramRoutes, o)
 }

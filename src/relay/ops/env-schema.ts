@@ -201,6 +201,12 @@ export const ENV_SCHEMA = {
     20,
     'Most Add application tokens calls in any 1 s window, for the account: every relay node on one `DATABASE_URL` together; a share of the 200 eSputnik allows every method but events.',
   ),
+  UPSTREAM_ORDERS_RATE_PER_SEC: setting(
+    'upstreamOrdersRatePerSec',
+    int(1, 200),
+    20,
+    'Most Add orders calls (up to 1000 orders each) in any 1 s window, for the account: every relay node on one `DATABASE_URL` together; a share of the 200 eSputnik allows every method but events. An order\'s status event spends `UPSTREAM_RATE_PER_SEC`.',
+  ),
   LOG_LEVEL: setting('logLevel', oneOf(...LOG_LEVELS), 'info' as LogLevel, 'pino log level. Emails and phones are masked.'),
   UNKNOWN_SETTINGS: setting(
     'unknownSettings',

@@ -133,11 +133,22 @@ export function createMetrics(options: MetricsOptions): RelayMetrics {
   // Each kind of job on its own counters, the names dashboards already use.
   const tokensSent = counter('telegram_tokens_sent_total', 'Telegram chat tokens eSputnik accepted (Add application tokens)')
   const tokensDead = counter('telegram_tokens_dead_total', 'Telegram chat tokens moved to dead letters')
-  const sentOf: Record<JobKind, () => void> = { event: () => sent.inc(), subscribe: () => subscribesSent.inc(), tokens: () => tokensSent.inc() }
+  // call: `event` (the status's Generate event) or `add` (its Add orders row).
+  const ordersSent = labelled('orders_sent_total', 'Order statuses eSputnik accepted, by call: event (Generate event) or add (Add orders)', 'call')
+  const ordersDead = labelled('orders_dead_total', 'Order statuses moved to dead letters, by call: event or add', 'call')
+  const sentOf: Record<JobKind, () => void> = {
+    event: () => sent.inc(),
+    subscribe: () => subscribesSent.inc(),
+    tokens: () => tokensSent.inc(),
+    order: () => ordersSent.inc({ call: 'add' }),
+    'order-event': () => ordersSent.inc({ call: 'event' }),
+  }
   const deadOf: Record<JobKind, (reason: string) => void> = {
     event: (reason) => dead.inc({ reason }),
     subscribe: () => subscribesDead.inc(),
     tokens: () => tokensDead.inc(),
+    order: () => ordersDead.inc({ call: 'add' }),
+    'order-event': () => ordersDead.inc({ call: 'event' }),
   }
 
   return {

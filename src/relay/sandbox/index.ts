@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../ops/config.js'
+import { answerOrders, checkOrdersCall } from './orders.js'
 import { renderPage } from './page.js'
 import { mentionsAny } from './forget.js'
 import { createFaults, createRecorder, createWindowCounter, type Faults, type Recorder, type SandboxFaults } from './recorder.js'
@@ -80,7 +81,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
     resets: sandboxResetCount,
   })
   // eSputnik's limits: 350/s for events, 200/s for everything else (docs/esputnik-api.md, "Rate limits").
-  const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now) }
+  const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now), orders: createWindowCounter(200, now) }
   const subscribes = new Map<string, number>()
   const contactIds = new Map<string, number>()
   let nextContactId = 100_001
@@ -132,6 +133,7 @@ export function createSandbox(o: SandboxOptions): Sandbox {
 
     app.post('/api/v2/event', api(limits.event, checkGenerateEvent, () => ({ status: 200, reply: '' })))
     app.post('/api/v1/contact/subscribe', api(limits.subscribe, checkSubscribe, subscribe))
+    app.post('/api/v1/orders', api(limits.orders, checkOrdersCall, (json) => answerOrders(json, () => faults.takeFailedOrder())))
     // eSputnik's definition gives the 200 a string body, nothing per token.
     app.post('/api/v1/apps/:appUuid/tokens', api(limits.tokens, checkTokens, () => ({ status: 200, reply: '' })))
 

@@ -1,3 +1,4 @@
+import { ordersTable } from './orders.js'
 import type { RecordedRequest } from './recorder.js'
 
 /**
@@ -58,6 +59,7 @@ function card(r: RecordedRequest): string {
   const chips = [
     typeof body?.eventTypeKey == 'string' ? `<span class="chip key">${escapeHtml(body.eventTypeKey)}</span>` : '',
     typeof body?.keyValue == 'string' ? `<span class="chip">keyValue ${escapeHtml(body.keyValue)}</span>` : '',
+    r.path == '/api/v1/orders' ? `<span class="chip key">Add orders</span>` : '',
     app ? `<span class="chip key">Telegram tokens</span><span class="chip">app ${escapeHtml(app)}</span>` : '',
     app && Array.isArray(body?.tokens) ? `<span class="chip">${body.tokens.length} token${body.tokens.length == 1 ? '' : 's'}</span>` : '',
     r.authorized ? '' : '<span class="chip warn">no auth</span>',
@@ -70,7 +72,7 @@ function card(r: RecordedRequest): string {
     ${chips}
     <time datetime="${new Date(r.at).toISOString()}">${new Date(r.at).toISOString().replace('T', ' ').slice(0, 23)}</time>
   </header>
-  ${paramsTable(r.body)}${tokensTable(r.body)}
+  ${paramsTable(r.body)}${tokensTable(r.body)}${ordersTable(r.body, r.reply)}
   <details><summary>request body</summary><pre>${pretty(r.body ?? '')}</pre></details>
   ${reply}
 </article>`

@@ -7,6 +7,8 @@ export interface SandboxFaults {
   latencyMs: number
   /** The next `resets` calls get their connection reset. */
   resets: number
+  /** The next this many orders sent to Add orders come back in its `failedOrders`, as eSputnik refuses an order. */
+  failedOrders?: number
 }
 
 export interface RecordedRequest {
@@ -79,6 +81,8 @@ export interface Faults {
   take(): { reset: boolean; status?: number; latencyMs: number }
   set(plan: Partial<SandboxFaults>): SandboxFaults
   get(): SandboxFaults
+  /** Whether the next order of an Add orders call is to be refused: consumes one of `failedOrders`. */
+  takeFailedOrder(): boolean
 }
 
 export function createFaults(initial: SandboxFaults): Faults {
@@ -101,5 +105,10 @@ export function createFaults(initial: SandboxFaults): Faults {
       return { ...plan }
     },
     get: () => ({ ...plan }),
+    takeFailedOrder() {
+      if (!plan.failedOrders) return false
+      plan.failedOrders--
+      return true
+    },
   }
 }

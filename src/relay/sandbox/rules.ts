@@ -6,6 +6,7 @@ import {
   MAX_KEY_VALUE_LENGTH,
   MAX_PARAM_NAME_LENGTH,
 } from '../esputnik/event-v2.js'
+import { ORDER_EVENT_REQUIRED } from './orders.js'
 
 /**
  * What eSputnik checks (docs/esputnik-api.md), written apart from the relay's
@@ -61,6 +62,8 @@ const REQUIRED: Record<string, (p: (name: string) => unknown) => string[]> = {
     ...needsList(p('products'), 'products', { productId: 'text' }),
   ],
   searchRequest: (p) => (filled(p('search')) ? [] : ['search']),
+  // The four order events (sandbox/orders.ts).
+  ...ORDER_EVENT_REQUIRED,
 }
 
 export function checkGenerateEvent(body: unknown, bytes: number): string | undefined {

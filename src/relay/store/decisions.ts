@@ -1,6 +1,8 @@
+import { isOrderEventType } from '../../wire/orders.js'
 import type { WireEvent } from '../../wire/types.js'
 import { answered, type EventInsert, type Statements, type Work } from './dialect.js'
 import { isSameLink, pickLink } from './links.js'
+import { insertBrowserOrders, noteCarts } from './orders.js'
 import { toLink } from './rows.js'
 import { releaseTelegramTokens } from './telegram.js'
 import type { InsertResult, Link, LinkResult, NewEvents, NewLink, Settlement, SettleResult } from './types.js'
@@ -43,18 +45,24 @@ export function* insertEvents(s: Statements, batch: NewEvents): Work<InsertResul
   const { visitor } = batch
   yield* answered(s.lockVisitors([visitor]))
   const links = yield* readLinks(s, visitor)
-  const rows = batch.events.map((event) => toInsert(event, links, batch))
+  // The browser's orders are jobs of their own kind, keyed by orderId and status (store/orders.ts).
+  const orders = batch.events.filter((event) => isOrderEventType(event.type))
+  const events = orders.length ? batch.events.filter((event) => !isOrderEventType(event.type)) : batch.events
+  const rows = events.map((event) => toInsert(event, links, batch))
   const fresh = yield* answered(s.insertEvents(visitor, batch.receivedAt, rows))
   const result = { inserted: 0, duplicates: 0, held: 0, queued: 0, dropped: 0 }
   let replays = 0
-  rows.forEach((row, i) => {
-    if (!fresh[i]) {
+  const count = (isFresh: boolean | undefined, state: 'held' | 'queued', replay: boolean) => {
+    if (!isFresh) {
       result.duplicates++
     } else {
-      result[row.state]++
-      if (row.replay) replays++
+      result[state]++
+      if (replay) replays++
     }
-  })
+  }
+  rows.forEach((row, i) => count(fresh[i], row.state, row.replay))
+  for (const o of yield* insertBrowserOrders(s, visitor, orders, links, batch.receivedAt)) count(o.fresh, o.held ? 'held' : 'queued', o.replay)
+  yield* noteCarts(s, visitor, events, batch.receivedAt)
   if (replays) yield* answered(s.promote(visitor, batch.receivedAt))
   result.inserted = result.held + result.queued
   if (result.held && batch.maxHeld) {

@@ -1,5 +1,6 @@
 import type { EraseStatements } from './erase-dialect.js'
 import type { DeadRow, JobRow, LinkRow } from './rows.js'
+import type { OrderStatements } from './order-dialect.js'
 import type { TelegramStatements } from './telegram-dialect.js'
 import type { Settlement, SubscribePayload } from './types.js'
 
@@ -69,7 +70,7 @@ export type DeadSettlement = Extract<Settlement, { outcome: 'dead' }>
  * since the epoch. Every method that changes a job leaves jobs that are not
  * `queued` alone (a settle that comes too late changes nothing).
  */
-export interface Statements extends TelegramStatements, EraseStatements {
+export interface Statements extends TelegramStatements, OrderStatements, EraseStatements {
   /**
    * Serialises the writers of these visitors (insert, link, settling a replay
    * job) until the transaction ends. A no-op where one writer is all there is (SQLite).
@@ -89,8 +90,9 @@ export interface Statements extends TelegramStatements, EraseStatements {
    * of one index probe per visitor rather than a scan per claim.
    */
   promote(visitor: string, now: number): Answer<unknown>
+  /** Held events only: a held order is never dropped for the cap. */
   countHeld(visitor: string): Answer<number>
-  /** Deletes the visitor's `count` earliest (by ts) held events. */
+  /** Deletes the visitor's `count` earliest (by ts) held events (not orders). */
   dropHeld(visitor: string, count: number): Answer<number>
   /** Queues the visitor's events held since `heldAfter` as replay jobs for `locators`. */
   releaseHeld(visitor: string, locators: string, heldAfter: number, now: number): Answer<number>

@@ -106,6 +106,27 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
   `,
+  // Orders (store/orders.ts), as SQLite's step: each visitor's last cart, and what an order's first
+  // status said for the later ones. Order jobs are rows of jobs with kinds 'order' and 'order-event':
+  // the kind is the code's to check, not the schema's (the Telegram step drops the check too).
+  `
+  ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
+  CREATE TABLE visitor_carts (
+    visitor          text PRIMARY KEY,
+    recycle_state_id text NOT NULL,
+    ts               bigint NOT NULL, -- the cartUpdated's ts: a later one replaces it
+    seen_at          bigint NOT NULL
+  );
+  CREATE INDEX visitor_carts_age ON visitor_carts (seen_at);
+  CREATE TABLE order_contexts (
+    order_id         text PRIMARY KEY,
+    visitor          text,
+    locators         text,            -- JSON: the contact the backend named for the order
+    recycle_state_id text,
+    first_at         bigint NOT NULL
+  );
+  CREATE INDEX order_contexts_age ON order_contexts (first_at);
+  `,
 ]
 
 /**

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { Statements } from './dialect.js'
 import { createPostgresEraseStatements } from './postgres-erase-sql.js'
 import { LOCK_VISITOR } from './postgres-schema.js'
+import { createPostgresOrderStatements } from './postgres-order-sql.js'
 import { createPostgresTelegramStatements } from './postgres-telegram-sql.js'
 import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
@@ -30,8 +31,8 @@ export const SQL = {
   insertSubscribe: `INSERT INTO jobs (id, kind, visitor, state, payload, received_at, queued_at, next_attempt_at, occurred_at)
     VALUES ($1, 'subscribe', $2, 'queued', $3, $4, $4, $4, $5)
     ON CONFLICT (id) DO NOTHING`,
-  countHeld: `SELECT count(*) AS n FROM jobs WHERE visitor = $1 AND state = 'held'`,
-  dropHeld: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'held' ORDER BY occurred_at, seq LIMIT $2)`,
+  countHeld: `SELECT count(*) AS n FROM jobs WHERE visitor = $1 AND state = 'held' AND kind = 'event'`,
+  dropHeld: `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'held' AND kind = 'event' ORDER BY occurred_at, seq LIMIT $2)`,
   /**
    * The queue pattern: a node locks the due rows it takes and skips the ones
    * another node is taking, then leases them in the same statement. A row
@@ -92,6 +93,7 @@ export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statement
   return {
     ...createPostgresEraseStatements(db),
     ...createPostgresTelegramStatements(db),
+    ...createPostgresOrderStatements(db),
     lockVisitors: async (visitors) => {
       // Sorted, so two transactions never wait on each other in a cycle.
       const keys = [...new Set(visitors.map(lockKey))].sort((a, b) => a - b)

@@ -1,5 +1,7 @@
 import type { WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
+import { ORDER_EVENT_TYPES } from '../../wire/orders.js'
+import type { StoredOrder } from './order-types.js'
 import type { DeadLetter, Job, JobKind, Link } from './types.js'
 
 /**
@@ -56,6 +58,7 @@ export function toJob(r: JobRow): Job {
   }
   const payload = JSON.parse(r.payload)
   if (r.kind == 'tokens') return { ...base, kind: 'tokens', tokens: payload }
+  if (r.kind == 'order' || r.kind == 'order-event') return { ...base, kind: r.kind, order: payload }
   return r.kind == 'subscribe' ? { ...base, kind: 'subscribe', subscribe: payload } : { ...base, kind: 'event', event: payload }
 }
 
@@ -69,11 +72,18 @@ export const toLink = (r: LinkRow): Link => ({
 /** Claimed jobs in the order they fell due, then as they came. */
 export const toClaimed = (rows: JobRow[]): Job[] => rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq).map(toJob)
 
+/** The event type (an order event's too), else the kind: `subscribe`, `tokens`, `order` (Add orders). */
+function deadLetterType(r: DeadRow): string {
+  if (r.kind == 'subscribe' || r.kind == 'tokens' || r.kind == 'order') return r.kind
+  if (r.kind == 'order-event') return ORDER_EVENT_TYPES[(JSON.parse(r.payload) as StoredOrder).status]
+  return (JSON.parse(r.payload) as WireEvent).type
+}
+
 export const toDeadLetter = (r: DeadRow): DeadLetter => ({
   id: r.id,
   kind: r.kind,
   visitor: r.visitor,
-  type: r.kind == 'subscribe' || r.kind == 'tokens' ? r.kind : (JSON.parse(r.payload) as WireEvent).type,
+  type: deadLetterType(r),
   reason: r.last_error,
   status: r.last_status,
   attempts: r.attempts,

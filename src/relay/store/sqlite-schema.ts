@@ -87,6 +87,26 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
   `,
+  // Orders (store/orders.ts): the cart of each visitor's last cartUpdated, and what an order's first
+  // status said (its visitor, contact and cart) for the later ones. Order jobs are rows of jobs with
+  // kinds 'order' and 'order-event'.
+  `
+  CREATE TABLE visitor_carts (
+    visitor          TEXT PRIMARY KEY,
+    recycle_state_id TEXT NOT NULL,
+    ts               INTEGER NOT NULL, -- the cartUpdated's ts: a later one replaces it
+    seen_at          INTEGER NOT NULL
+  );
+  CREATE INDEX visitor_carts_age ON visitor_carts (seen_at);
+  CREATE TABLE order_contexts (
+    order_id         TEXT PRIMARY KEY,
+    visitor          TEXT,
+    locators         TEXT,             -- JSON: the contact the backend named for the order
+    recycle_state_id TEXT,
+    first_at         INTEGER NOT NULL
+  );
+  CREATE INDEX order_contexts_age ON order_contexts (first_at);
+  `,
 ]
 
 export function migrate(db: Database): void {

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Statements } from './dialect.js'
 import { createSqliteEraseStatements } from './sqlite-erase-sql.js'
+import { createSqliteOrderStatements } from './sqlite-order-sql.js'
 import { createSqliteTelegramStatements } from './sqlite-telegram-sql.js'
 import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } from './rows.js'
 
@@ -20,7 +21,7 @@ export function createSqliteStatements(db: Database): Statements {
     return (...params: unknown[]) => statement.run(...params).changes
   }
   const links = db.prepare<[string], LinkRow>('SELECT visitor, since, locators, linked_at FROM visitor_links WHERE visitor = ? ORDER BY since, seq')
-  const countHeld = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE visitor = ? AND state = 'held'`)
+  const countHeld = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE visitor = ? AND state = 'held' AND kind = 'event'`)
   const jobsOf = db.prepare<[string], { id: string; visitor: string; replay: number }>(
     `SELECT id, visitor, replay FROM jobs WHERE id IN (SELECT value FROM json_each(?))`,
   )
@@ -40,7 +41,7 @@ export function createSqliteStatements(db: Database): Statements {
   const oldest = db.prepare<[], { at: number | null }>(`SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`)
   const insertLink = changes('INSERT INTO visitor_links (visitor, since, locators, linked_at) VALUES (?, ?, ?, ?)')
   const dropHeld = changes(
-    `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = ? AND state = 'held' ORDER BY occurred_at, seq LIMIT ?)`,
+    `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = ? AND state = 'held' AND kind = 'event' ORDER BY occurred_at, seq LIMIT ?)`,
   )
   const promote = changes(
     `UPDATE jobs SET next_attempt_at = @now
@@ -81,6 +82,7 @@ export function createSqliteStatements(db: Database): Statements {
   return {
     ...createSqliteEraseStatements(db),
     ...createSqliteTelegramStatements(db),
+    ...createSqliteOrderStatements(db),
     // One connection writes at a time: the transaction itself serialises every writer.
     lockVisitors: () => undefined,
     links: (visitor) => links.all(visitor),

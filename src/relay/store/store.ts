@@ -1,6 +1,7 @@
 import { insertEvents, linkVisitor, settle } from './decisions.js'
 import type { Dialect } from './dialect.js'
 import { erase } from './erase.js'
+import { insertServerOrders } from './orders.js'
 import { toClaimed, toDeadLetter, toLink } from './rows.js'
 import { addTelegramTokens, applyTelegramUpdate } from './telegram.js'
 import type { Store, StoreCounts } from './types.js'
@@ -16,6 +17,7 @@ export function createStore(dialect: Dialect): Store {
   return {
     insertEvents: (batch) => dialect.transaction((tx) => insertEvents(tx, batch)),
     insertSubscribe: async ({ request, receivedAt }) => ({ inserted: await s.insertSubscribe(request, receivedAt) }),
+    insertServerOrders: (batch) => dialect.transaction((tx) => insertServerOrders(tx, batch)),
     claim: async ({ limit, now, leaseMs }) => toClaimed(await s.claim(now, limit, now + leaseMs)),
     settle: (list) => dialect.transaction((tx) => settle(tx, list)),
     listDeadLetters: async ({ limit = 100, offset = 0 } = {}) => (await s.listDead(limit, offset)).map(toDeadLetter),
@@ -34,6 +36,8 @@ export function createStore(dialect: Dialect): Store {
       sent: await s.purgeSent(sentBefore, limit),
       held: await s.purgeHeld(heldBefore, limit),
       telegram: await s.purgeTelegram(sentBefore, limit),
+      // What orders remember of carts and of their first status lives as long as held events.
+      orders: await s.purgeOrderContexts(heldBefore, limit),
     }),
     addTelegramCode: async ({ codeHash, owner, at, expiresAt }) => {
       const [visitor, locators] = 'visitor' in owner ? [owner.visitor, null] : [null, JSON.stringify(owner.locators)]

@@ -1,6 +1,7 @@
 import type { EraseStore } from './erase-types.js'
 import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
+import type { NewServerOrders, ServerOrderOutcome, StoredOrder } from './order-types.js'
 import type { TelegramStore, TokensPayload } from './telegram-types.js'
 import type { BudgetLedger } from './budget-ledger.js'
 
@@ -14,7 +15,7 @@ import type { BudgetLedger } from './budget-ledger.js'
  * Links say which contact a visitor's events belong to, from which moment on.
  */
 
-export type JobKind = 'event' | 'subscribe' | 'tokens'
+export type JobKind = 'event' | 'subscribe' | 'tokens' | 'order' | 'order-event'
 /** held: waits for the visitor's link; queued: to be sent; sent and dead: done. */
 export type JobState = 'held' | 'queued' | 'sent' | 'dead'
 export type AnonymousPolicy = 'hold' | 'forward'
@@ -81,7 +82,19 @@ export interface TokensJob extends JobBase {
   tokens: TokensPayload
 }
 
-export type Job = EventJob | SubscribeJob | TokensJob
+/** An order status for Add orders (store/order-types.ts); only the shop's backend makes these. */
+export interface OrderJob extends JobBase {
+  kind: 'order'
+  order: StoredOrder
+}
+
+/** An order status as its Generate event, always live (never a past event), from the browser or the backend. */
+export interface OrderEventJob extends JobBase {
+  kind: 'order-event'
+  order: StoredOrder
+}
+
+export type Job = EventJob | SubscribeJob | TokensJob | OrderJob | OrderEventJob
 
 export interface ClaimOptions {
   limit: number
@@ -178,6 +191,8 @@ export interface Store extends TelegramStore, EraseStore {
   insertEvents(batch: NewEvents): Promise<InsertResult>
   /** Queues a subscribe request; a stored id is a duplicate (`inserted: false`). */
   insertSubscribe(subscribe: NewSubscribe): Promise<{ inserted: boolean }>
+  /** Stores the backend's orders in one transaction (store/orders.ts); says what became of each, in order. */
+  insertServerOrders(batch: NewServerOrders): Promise<ServerOrderOutcome[]>
   /**
    * Leases up to `limit` due, queued jobs, oldest first. Of a visitor's replay
    * jobs only the earliest by ts is claimable, and only once nothing of its
@@ -207,7 +222,7 @@ export interface Store extends TelegramStore, EraseStore {
   listLinks(visitor: string): Promise<Link[]>
   counts(): Promise<StoreCounts>
   /** Deletes at most `limit` expired rows (of each kind; `telegram`: link codes expired and update ids received before `sentBefore`); call again while it returns a full chunk. */
-  purge(options: PurgeOptions): Promise<{ sent: number; held: number; telegram?: number }>
+  purge(options: PurgeOptions): Promise<{ sent: number; held: number; telegram?: number; orders?: number }>
   /**
    * PostgreSQL: the account's upstream budgets, shared by every relay node on
    * this database (forward/shared-budgets.ts). Absent on SQLite, whose one

@@ -35,6 +35,8 @@ describe('the operation registry', () => {
       ['event-v2', 'events'],
       ['subscribe', 'subscribe'],
       ['app-tokens', 'tokens'],
+      ['order-event', 'events'],
+      ['orders', 'orders'],
     ])
   })
 })

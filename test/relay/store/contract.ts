@@ -3,6 +3,7 @@ import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { NewEvents, Store } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
 import { describeIdentityContract } from './contract-identity.js'
+import { describeOrdersContract } from './contract-orders.js'
 import { describeTelegramContract } from './contract-telegram.js'
 import { storePerTest, type StoreHarness } from './harness.js'
 
@@ -178,4 +179,5 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
 
   describeIdentityContract(name, open)
   describeTelegramContract(name, open)
+  describeOrdersContract(name, open)
 }
