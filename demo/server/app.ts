@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/relay/app.js'
 import { loadConfig } from '../../src/relay/ops/config.js'
 import { loginRoute } from './login.js'
+import { ordersRoutes } from './orders.js'
 import { shopRoutes } from './shop.js'
 import { DEMO_TELEGRAM } from './telegram.js'
 
@@ -17,7 +18,7 @@ const fromRoot = (path: string) => fileURLToPath(new URL(path, ROOT))
  * in the sandbox. ANONYMOUS_EVENTS stays `hold`, so a visitor sees their
  * history join the contact when they subscribe or log in.
  */
-export function demoRelayEnv(env: Record<string, string | undefined>, secret: string): Record<string, string | undefined> {
+export function demoRelayEnv(env: Record<string, string | undefined>, secret: string, serverToken = ''): Record<string, string | undefined> {
   return {
     LOG_LEVEL: 'warn',
     SQLITE_PATH: 'data/demo.db',
@@ -32,6 +33,8 @@ export function demoRelayEnv(env: Record<string, string | undefined>, secret: st
     ESPUTNIK_API_KEY: '',
     ESPUTNIK_BASE_URL: undefined,
     IDENTIFY_SECRET: secret,
+    // The shop's own backend (demo/server/orders.ts) calls the relay's /v1/server/* routes with it.
+    ...(serverToken ? { SERVER_TOKEN: serverToken } : {}),
   }
 }
 
@@ -39,17 +42,21 @@ export interface DemoApp {
   app: FastifyInstance
   /** The secret /demo/login signs with and the relay verifies identify with. */
   secret: string
+  /** The relay's SERVER_TOKEN, which the shop's backend routes send. */
+  serverToken: string
 }
 
 /** The relay (sandbox, SQLite) and the shop on one fastify instance, not listening yet. */
 export async function buildDemoApp(env: Record<string, string | undefined>): Promise<DemoApp> {
   // A fresh secret per run unless one is given: a demo signature is only ever used at once.
   const secret = env.IDENTIFY_SECRET || randomBytes(32).toString('hex')
-  const app = await buildApp(loadConfig(demoRelayEnv(env, secret)))
+  const serverToken = env.SERVER_TOKEN || randomBytes(32).toString('hex')
+  const app = await buildApp(loadConfig(demoRelayEnv(env, secret, serverToken)))
   await app.register(shopRoutes, {
     publicDir: fromRoot('demo/public/'),
     distDir: fromRoot('dist/'),
   })
   await app.register(loginRoute, { secret })
-  return { app, secret }
+  await app.register(ordersRoutes, { serverToken })
+  return { app, secret, serverToken }
 }

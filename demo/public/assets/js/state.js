@@ -59,6 +59,13 @@ export const newsletter = {
   forget: () => write('demo:subscribed', undefined),
 }
 
+/** [{orderId, totalCost, placedAt, delivered?}], newest last: the orders this browser placed. */
+export const orders = {
+  list: () => read('demo:orders', []),
+  add: (order) => write('demo:orders', [...orders.list(), order].slice(-10)),
+  delivered: (orderId) => write('demo:orders', orders.list().map((o) => (o.orderId == orderId ? { ...o, delivered: true } : o))),
+}
+
 export const intro = {
   isDismissed: () => read('demo:intro-dismissed', false),
   dismiss: () => write('demo:intro-dismissed', true),

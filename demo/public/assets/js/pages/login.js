@@ -1,4 +1,5 @@
 import { mountLayout } from '../layout.js'
+import { mountOrders, ordersCard } from '../orders.js'
 import { account } from '../state.js'
 import { mountTelegram, telegramCard } from '../telegram.js'
 import { track } from '../track.js'
@@ -16,6 +17,7 @@ function render() {
         <p class="lead">You are logged in as <b>${escape(who)}</b>. From now on your visits count for this customer, and your earlier browsing on this device has joined it.</p>
         <div class="hero-actions"><a class="btn" href="/">Continue shopping</a><button class="btn btn-ghost" data-logout>Log out</button></div>
         ${telegramCard()}
+        ${ordersCard()}
       </div></div>`
     : `<div class="wrap auth"><form class="auth-card" data-login novalidate>
         <p class="eyebrow">Your account</p><h1>Log in</h1>
@@ -24,7 +26,7 @@ function render() {
         <button class="btn btn-large btn-block">Log in</button>
         <p class="form-error" hidden></p>
         <p class="muted small">The shop's server checks the password (here: any) and signs who you are; the page passes that signature to eSputnik's <code>identify</code>, so nobody can claim another customer's history.</p>
-      </form></div>`
+      </form>${ordersCard() && `<div class="auth-card">${ordersCard()}</div>`}</div>`
   if (who) mountTelegram(main)
 }
 
@@ -53,4 +55,5 @@ main.addEventListener('submit', (event) => {
   event.preventDefault()
   logIn(event.target)
 })
+mountOrders(main, render)
 render()
