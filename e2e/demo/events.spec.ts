@@ -94,11 +94,11 @@ test('every one of the seven events reaches eSputnik as the right Generate event
   ])
   expectBody(only(events, 'searchRequest', { search: 'sencha' }), [
     { name: 'search', value: 'sencha' },
-    { name: 'isFound', value: 1 },
+    { name: 'isFound', value: '1' },
   ])
   expectBody(only(events, 'searchRequest', { search: 'matcha' }), [
     { name: 'search', value: 'matcha' },
-    { name: 'isFound', value: 0 },
+    { name: 'isFound', value: '0' },
   ])
 })
 

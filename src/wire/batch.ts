@@ -1,7 +1,8 @@
+import { checkCustomParams, checkCustomType, type CustomTypes } from './custom-events.js'
 import { ID_RULE, isId, isTime } from './ids.js'
 import { resolvePageUrl } from './page-url.js'
-import { checkEventData, isEventType, isObject, ValidationError } from './schema.js'
-import { WIRE_VERSION, type EventType, type WireEvent } from './types.js'
+import { checkEventData, isEventType, isObject, typedCheckOf, ValidationError } from './schema.js'
+import { WIRE_VERSION, type AnyWireEvent, type EventType } from './types.js'
 
 export { isId } from './ids.js'
 
@@ -11,7 +12,7 @@ export const MAX_URL_LENGTH = 2048
 export const CURRENCY = /^[A-Z]{3}$/
 
 /** The event types whose data takes a `currencyCode` (seed 003); the batch's default fills it in. */
-const TAKES_CURRENCY = new Set<EventType>(['productViewed', 'productAddedToWishlist', 'cartUpdated'])
+const TAKES_CURRENCY = new Set<string>(['productViewed', 'productAddedToWishlist', 'cartUpdated', 'orderCreated'])
 
 export interface ParsedBatch {
   visitor: string
@@ -19,7 +20,7 @@ export interface ParsedBatch {
   sent?: number
   /** The site's default currency, already applied to the events that take one and had none. */
   currencyCode?: string
-  events: WireEvent[]
+  events: AnyWireEvent[]
   rejected: { id: string; reason: string }[]
 }
 
@@ -29,15 +30,27 @@ export interface ParseOptions {
    * request's Origin, else its Referer. An SPA passes `pageViewed({url: '/p/1'})`.
    */
   base?: string
+  /** The custom event types this route takes: `*` every valid one (the shop's backend), or a list (CUSTOM_EVENT_TYPES). @defaultValue none */
+  customTypes?: CustomTypes
+}
+
+/** How the data of an event of `type` is checked: the seven's schemas, a typed check, or the custom-event rules. */
+function dataCheckOf(type: string, options: ParseOptions): (data: unknown) => Record<string, unknown> {
+  if (isEventType(type)) return (data) => checkEventData(type, data === undefined ? {} : data) as Record<string, unknown>
+  const typed = typedCheckOf(type)
+  if (typed) return typed
+  checkCustomType(type, options.customTypes ?? [])
+  return checkCustomParams
 }
 
 /** Checks one event; returns a clean copy or throws a ValidationError with the reason. */
-export function parseEvent(raw: unknown, options: ParseOptions = {}): WireEvent {
+export function parseEvent(raw: unknown, options: ParseOptions = {}): AnyWireEvent {
   if (!isObject(raw)) throw new ValidationError('event must be an object')
   const { id, type, ts, data } = raw
   let url = raw.url
   if (!isId(id)) throw new ValidationError(`id must be ${ID_RULE}`)
-  if (!isEventType(type)) throw new ValidationError(`type must be one of the seven eSputnik web events`)
+  if (typeof type != 'string') throw new ValidationError('type must be one of the seven eSputnik web events or a custom event type')
+  const check = dataCheckOf(type, options)
   if (!isTime(ts)) throw new ValidationError('ts must be a time in milliseconds')
   if (url !== undefined && !(typeof url == 'string' && url.length <= MAX_URL_LENGTH)) {
     throw new ValidationError(`url must be a string of at most ${MAX_URL_LENGTH} characters`)
@@ -46,11 +59,13 @@ export function parseEvent(raw: unknown, options: ParseOptions = {}): WireEvent 
   try {
     // Only pageViewed uses its url (page.location); the SDK stamps every other event with location.href.
     if (type == 'pageViewed') url = resolvePageUrl(url as string | undefined, options.base)
-    clean = checkEventData(type, data === undefined ? {} : data)
+    clean = check(data)
   } catch (error) {
-    throw new ValidationError(`${type}: ${(error as Error).message}`)
+    if (!(error instanceof ValidationError)) throw error
+    throw new ValidationError(`${type.slice(0, 100)}: ${error.message}`)
   }
-  return url === undefined ? { id, type, ts, data: clean } : { id, type, ts, url: url as string, data: clean }
+  const event = { id, type, ts, data: clean } as AnyWireEvent
+  return url === undefined ? event : { ...event, url: url as string }
 }
 
 function parseEnvelope(body: unknown): { visitor: string; sent?: number; currencyCode?: string; list: unknown[] } {
@@ -78,7 +93,7 @@ function parseEnvelope(body: unknown): { visitor: string; sent?: number; currenc
  */
 export function parseBatch(body: unknown, options: ParseOptions = {}): ParsedBatch {
   const { list, ...envelope } = parseEnvelope(body)
-  const events: WireEvent[] = []
+  const events: AnyWireEvent[] = []
   const rejected: ParsedBatch['rejected'] = []
   const seen = new Set<string>()
   for (const raw of list) {
@@ -88,7 +103,7 @@ export function parseBatch(body: unknown, options: ParseOptions = {}): ParsedBat
       if (seen.has(event.id)) throw new ValidationError('id repeats an earlier event of this batch')
       seen.add(event.id)
       const data = event.data as { currencyCode?: string }
-      if (envelope.currencyCode && TAKES_CURRENCY.has(event.type) && !data.currencyCode) data.currencyCode = envelope.currencyCode
+      if (envelope.currencyCode && TAKES_CURRENCY.has(event.type as EventType) && !data.currencyCode) data.currencyCode = envelope.currencyCode
       events.push(event)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error

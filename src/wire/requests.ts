@@ -1,5 +1,6 @@
 import { CURRENCY } from './batch.js'
 import { normalizeEmail, normalizePhone } from './contact.js'
+import { locatorProblem } from './locators.js'
 import { ID_RULE, isId, isTime } from './ids.js'
 import { checkSchema, isObject, ValidationError, type Schema } from './schema.js'
 import { WIRE_VERSION, type IdentifyRequest, type ServerIdentifyRequest, type SubscribeRequest } from './types.js'
@@ -54,13 +55,22 @@ function checkEnvelope(input: Record<string, unknown>) {
   return { v: WIRE_VERSION, id: input.id, ts: input.ts, visitor: input.visitor } as const
 }
 
-/** Replaces email and phone by their normalised forms, refusing what is not one. */
-function normalizeLocators(out: { email?: string; phone?: string }): void {
+/**
+ * Replaces email and phone by their normalised forms, refusing what is not
+ * one, and refuses an identifier eSputnik would refuse or ignore as a
+ * contact's keyValue (locators.ts): the request is answered
+ * 400 with the reason rather than linking a contact no event could reach.
+ */
+function normalizeLocators(out: { externalCustomerId?: string; email?: string; phone?: string }): void {
   for (const [key, normalize] of [['email', normalizeEmail], ['phone', normalizePhone]] as const) {
     if (out[key] === undefined) continue
     const value = normalize(out[key])
     if (!value) throw new ValidationError(`${key} is not a valid ${key == 'email' ? 'email address' : 'phone number in international form'}`)
     out[key] = value
+  }
+  for (const key of ['externalCustomerId', 'email', 'phone'] as const) {
+    const problem = out[key] === undefined ? undefined : locatorProblem(key, out[key])
+    if (problem) throw new ValidationError(problem)
   }
 }
 

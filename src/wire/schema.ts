@@ -126,6 +126,19 @@ export function checkSchema(schema: Schema, value: unknown, path = ''): Record<s
   return out
 }
 
+/**
+ * Typed checks of event types beyond the seven, by type: a type listed here
+ * is checked by its function (which returns the data to store, or throws a
+ * ValidationError) instead of by the custom-event rules of
+ * src/wire/custom-events.ts, and is taken from every route. The place for a
+ * feature that gives a wire type a shape of its own (a purchase from the
+ * browser as `orderCreated`, say).
+ */
+export const TYPED_EVENT_CHECKS: Readonly<Record<string, (data: unknown) => Record<string, unknown>>> = {}
+
+/** The typed check of a wire type beyond the seven, if it has one. */
+export const typedCheckOf = (type: string) => (Object.prototype.hasOwnProperty.call(TYPED_EVENT_CHECKS, type) ? TYPED_EVENT_CHECKS[type] : undefined)
+
 export const isEventType = (type: unknown): type is EventType =>
   typeof type == 'string' && Object.prototype.hasOwnProperty.call(SCHEMAS, type)
 

@@ -78,6 +78,24 @@ export interface WireEvent<T extends EventType = EventType> {
   data: EventDataMap[T]
 }
 
+/**
+ * A custom event's params as the relay's check leaves them (src/wire/custom-events.ts):
+ * a flat object; a number or boolean travels as text, an object or list as JSON text.
+ */
+export type CustomParams = Record<string, string | number | boolean | object>
+
+/** An event of any other type than the seven: `type` is the eventTypeKey. */
+export interface CustomWireEvent {
+  id: string
+  type: string
+  ts: number
+  url?: string
+  data: CustomParams
+}
+
+/** Any event the relay stores and forwards: one of the seven web events, or a custom event. */
+export type AnyWireEvent = WireEvent | CustomWireEvent
+
 /** `POST {endpoint}/v1/e` */
 export interface EventBatch {
   v: typeof WIRE_VERSION
@@ -150,24 +168,6 @@ export interface ServerIdentifyRequest {
   phone?: string
 }
 
-/** `POST {relay}/v1/server/erase`, Bearer SERVER_TOKEN: exactly one of these (checked by src/wire/erase.ts). */
-export type EraseRequest = { visitorId: string } | { email: string } | { phone: string } | { externalCustomerId: string } | { contactId: string | number }
-
-/** The answer to an erase, 200: what was removed, counted by kind; zeros when nothing matched. */
-export interface EraseResponse {
-  erased: {
-    /** Visitors that had a link or a job: none is linked now. */
-    visitors: number
-    links: number
-    /** Jobs reduced to their id for dedup, by kind (event, subscribe…) and by the state they were in. */
-    jobs: Record<string, { held: number; queued: number; sent: number; dead: number }>
-    /** Rows deleted from the other tables that name a visitor or a contact, by table. */
-    tables: Record<string, number>
-    /** Requests the built-in sandbox had recorded with one of the person's identifiers (0 without a sandbox). */
-    sandboxRequests: number
-  }
-}
-
 /** `POST {endpoint}/v1/telegram/link` from the SDK; answered 200 {@link TelegramLinkResponse}. */
 export interface TelegramLinkRequest {
   v: typeof WIRE_VERSION
@@ -205,6 +205,24 @@ export interface ServerTelegramTokensResponse {
   tokens: ({ chatId: string; accepted: true; held: boolean } | { chatId: unknown; accepted: false; reason: string })[]
 }
 
+/** `POST {relay}/v1/server/erase`, Bearer SERVER_TOKEN: exactly one of these (checked by src/wire/erase.ts). */
+export type EraseRequest = { visitorId: string } | { email: string } | { phone: string } | { externalCustomerId: string } | { contactId: string | number }
+
+/** The answer to an erase, 200: what was removed, counted by kind; zeros when nothing matched. */
+export interface EraseResponse {
+  erased: {
+    /** Visitors that had a link or a job: none is linked now. */
+    visitors: number
+    links: number
+    /** Jobs reduced to their id for dedup, by kind (event, subscribe…) and by the state they were in. */
+    jobs: Record<string, { held: number; queued: number; sent: number; dead: number }>
+    /** Rows deleted from the other tables that name a visitor or a contact, by table. */
+    tables: Record<string, number>
+    /** Requests the built-in sandbox had recorded with one of the person's identifiers (0 without a sandbox). */
+    sandboxRequests: number
+  }
+}
+
 /**
  * The answer to `POST {relay}/v1/server/orders` (its body: `{orders: ServerOrder[]}`, src/wire/orders.ts):
  * every order, in order, accepted (`held` until its visitor is linked; `duplicate` when this orderId and
@@ -214,16 +232,50 @@ export interface ServerOrdersResponse {
   orders: ({ orderId: string; status: string; accepted: true; held: boolean; duplicate?: true } | { orderId?: string; accepted: false; reason: string })[]
 }
 
-/** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event). */
+/** A contact as the shop's backend names it on an event; `contactId` is eSputnik's, as digits. */
+export interface ServerContact {
+  contactId?: string
+  externalCustomerId?: string
+  email?: string
+  phone?: string
+}
+
+/** One event of `POST {relay}/v1/server/events`: for a visitor, or for a contact by its identifiers. */
+export type ServerEventInput = {
+  id: string
+  type: string
+  ts: number
+  url?: string
+  data?: Record<string, unknown>
+} & ({ visitorId: string } | { contactId?: string | number; externalCustomerId?: string | number; email?: string; phone?: string })
+
+/** `POST {relay}/v1/server/events`, Bearer SERVER_TOKEN: up to 500 events. */
+export interface ServerEventsRequest {
+  events: ServerEventInput[]
+}
+
+/**
+ * Its answer (202, once the accepted events are committed): every event, in
+ * order, accepted (`held` until its visitor is linked; a resent id is
+ * accepted and stored once) or refused with the reason.
+ */
+export interface ServerEventsResponse {
+  accepted: number
+  rejected: { id: string; reason: string }[]
+  events: ({ id: string; accepted: true; held: boolean } | { id: string; accepted: false; reason: string })[]
+}
+
+/** Paths on the relay; they avoid words ad-block lists match (track, collect, beacon, event), except where no browser calls. */
 export const PATHS = {
   events: '/v1/e',
   subscribe: '/v1/subscribe',
   identify: '/v1/identify',
   serverIdentify: '/v1/server/identify',
+  serverErase: '/v1/server/erase',
   telegramLink: '/v1/telegram/link',
   telegramWebhook: '/v1/telegram/webhook',
   serverTelegramLink: '/v1/server/telegram-link',
   serverTelegramTokens: '/v1/server/telegram-tokens',
   serverOrders: '/v1/server/orders',
-  serverErase: '/v1/server/erase',
+  serverEvents: '/v1/server/events',
 } as const

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { AppDeps } from '../../src/relay/app.js'
 import type { Config } from '../../src/relay/ops/config.js'
 import type { Locators } from '../../src/relay/esputnik/locators.js'
-import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
+import type { RecordedRequest, SandboxFaults } from '../../src/relay/sandbox/recorder.js'
 import type { Store } from '../../src/relay/store/types.js'
 import { startRelay, type RunningRelay } from '../../src/relay/start-relay.js'
 import type { EventBatch, EventDataMap, EventType, WireEvent } from '../../src/wire/types.js'
@@ -58,7 +58,7 @@ export interface TestRelay extends RunningRelay {
   recorded(path?: string): Promise<RecordedRequest[]>
   /** Generate event calls the sandbox answered 200. */
   delivered(): Promise<RecordedRequest[]>
-  faults(plan: Record<string, number>): Promise<void>
+  faults(plan: Partial<SandboxFaults>): Promise<void>
   /** Closes the relay; removes its folder unless `keep`. */
   stop(keep?: boolean): Promise<void>
 }

@@ -21,12 +21,18 @@ export type EventBody = { eventTypeKey: string; keyValue: string; params: Param[
 export const bodyOf = (r: RecordedRequest) => r.body as EventBody
 export const paramOf = (r: RecordedRequest, name: string) => bodyOf(r).params.find((p) => p.name == name)?.value
 
-/** Starts a relay that holds anonymous events, checks signatures with SECRET, and is not rate limited. */
+/**
+ * Starts a relay that holds anonymous events, checks signatures with SECRET,
+ * and is not rate limited. Its replay goes through Generate event
+ * (REPLAY_MODE=live), which these tests read; replay by age, which sends
+ * this old history as past events, has its own (test/relay/forward/past-events.test.ts).
+ */
 export function startIdentityRelay(env: Record<string, string> = {}, options: Parameters<typeof startTestRelay>[0] = {}) {
   return startTestRelay({
     ...options,
     env: {
       ANONYMOUS_EVENTS: 'hold',
+      REPLAY_MODE: 'live',
       IDENTIFY_SECRET: SECRET,
       SUBSCRIBE_RATE_PER_MINUTE: '100000',
       SUBSCRIBE_RATE_PER_VISITOR: '100000',

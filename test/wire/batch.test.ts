@@ -80,7 +80,7 @@ describe('parseBatch', () => {
       { id: good.id, reason: 'id repeats an earlier event of this batch' },
       { id: '', reason: 'event must be an object' },
       { id: 'bad-time-0001', reason: 'ts must be a time in milliseconds' },
-      { id: 'unknown-type-1', reason: 'type must be one of the seven eSputnik web events' },
+      { id: 'unknown-type-1', reason: 'type must be one of the seven eSputnik web events or a custom event type listed in CUSTOM_EVENT_TYPES; purchase is not listed' },
     ])
   })
 })

@@ -11,6 +11,8 @@ export const BUDGETS = {
   events: 'upstreamRatePerSec',
   /** Subscribe contact, out of the 200/s eSputnik allows every other method. */
   subscribe: 'upstreamSubscribeRatePerSec',
+  /** Past events: 100/s per account. */
+  past: 'upstreamPastRatePerSec',
   /** Add application tokens (Telegram), out of the same 200/s. */
   tokens: 'upstreamTokensRatePerSec',
   /** Add orders, out of the same 200/s (an order's status event spends `events`). */

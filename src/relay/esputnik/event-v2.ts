@@ -1,4 +1,7 @@
-import type { EventDataMap, EventType, ProductData, WireEvent } from '../../wire/types.js'
+import { MAX_KEY_VALUE_LENGTH } from '../../wire/locators.js'
+import { BANNED_KEY_CHARACTERS, MAX_EVENT_TYPE_KEY_LENGTH, MAX_PARAM_NAME_LENGTH } from '../../wire/custom-events.js'
+import { isEventType } from '../../wire/schema.js'
+import type { AnyWireEvent, CustomParams, EventDataMap, EventType, ProductData } from '../../wire/types.js'
 import type { EventJob } from '../store/types.js'
 import { MappingError } from './errors.js'
 import type { Locators } from './locators.js'
@@ -12,16 +15,14 @@ import type { Operation } from './operation.js'
 
 export const PATH_GENERATE_EVENT = '/api/v2/event'
 
-/** eSputnik's limits (docs/esputnik-api.md, "Generate event v2"). */
-export const MAX_EVENT_TYPE_KEY_LENGTH = 100
-export const MAX_KEY_VALUE_LENGTH = 300
-export const MAX_PARAM_NAME_LENGTH = 100
+/** eSputnik's limits (docs/esputnik-api.md, "Generate event v2"); the eventTypeKey's and a param name's are the wire check's too. */
+export { BANNED_KEY_CHARACTERS, MAX_EVENT_TYPE_KEY_LENGTH, MAX_KEY_VALUE_LENGTH, MAX_PARAM_NAME_LENGTH }
 export const MAX_BODY_BYTES = 20 * 1024
-export const BANNED_KEY_CHARACTERS = /[<;'\\/|"^?!,>`]/
 
+/** A param's value is text: eSputnik's definition takes a string or an object (schema `EventParameter`), never a number. */
 export interface EventParam {
   name: string
-  value: string | number
+  value: string
 }
 
 export interface GenerateEventBody {
@@ -88,9 +89,20 @@ const BUILDERS: { [T in EventType]: Builder<T> } = {
   ],
   searchRequest: (d) => [
     { name: 'search', value: d.search },
-    // 0 or 1, a number in eSputnik's example, not text.
-    ...(d.isFound === undefined ? [] : [{ name: 'isFound', value: d.isFound }]),
+    // 0 or 1 as text: the definition's EventParameter value is a string or an object, not a number.
+    ...(d.isFound === undefined ? [] : [{ name: 'isFound', value: String(d.isFound) }]),
   ],
+}
+
+/** A custom event's params in the order given: text as it is, a number or boolean as text, an object or list as JSON text. */
+export const customParams = (data: CustomParams): EventParam[] =>
+  Object.entries(data).map(([name, value]) => ({ name, value: typeof value == 'object' ? json(value) : String(value) }))
+
+/** The params of an event: the seven's builders, or a custom event's own. */
+function paramsOf(event: AnyWireEvent): EventParam[] {
+  if (!isEventType(event.type)) return customParams(event.data as CustomParams)
+  const build = BUILDERS[event.type] as Builder<EventType>
+  return build(event.data as EventDataMap[EventType], event.url)
 }
 
 const present = (v: string | undefined): v is string => typeof v == 'string' && v.trim() != ''
@@ -115,17 +127,47 @@ export function checkEventBody(body: GenerateEventBody): void {
   if (bytes > MAX_BODY_BYTES) throw new MappingError(`body is ${bytes} bytes; eSputnik takes at most ${MAX_BODY_BYTES}`)
 }
 
-/** Builds the Generate event v2 body of one event; throws MappingError when eSputnik would refuse it. */
-export function mapEvent(event: WireEvent, locators: Locators, options: MapOptions = {}): GenerateEventBody {
+function buildBody(event: AnyWireEvent, locators: Locators, options: MapOptions): GenerateEventBody {
   const key = KEY_PRIORITY.map((k) => locators[k]).find(present) ?? options.anonymousKey
   if (!present(key)) throw new MappingError('no contact locator and no visitor id to use as keyValue')
   const locatorParams = PARAM_ORDER.filter((k) => present(locators[k])).map((k) => ({ name: k, value: locators[k]! }))
-  const build = BUILDERS[event.type] as Builder<EventType> | undefined
-  if (!build) throw new MappingError(`unknown event type ${String(event.type).slice(0, 40)}`)
   const when = options.occurredAt ? [{ name: 'occurredAt', value: new Date(event.ts).toISOString() }] : []
-  const body = { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...build(event.data, event.url), ...when] }
+  return { eventTypeKey: event.type, keyValue: key, params: [...locatorParams, ...paramsOf(event), ...when] }
+}
+
+/** Builds the Generate event v2 body of one event; throws MappingError when eSputnik would refuse it. */
+export function mapEvent(event: AnyWireEvent, locators: Locators, options: MapOptions = {}): GenerateEventBody {
+  const body = buildBody(event, locators, options)
   checkEventBody(body)
   return body
+}
+
+/**
+ * The locators that make a body largest. A link carries contactId and one
+ * of externalCustomerId, email, phone (store/links.ts locatorsOf), each at
+ * most MAX_KEY_VALUE_LENGTH characters without control characters (checked
+ * at subscribe and identify, src/wire/requests.ts), so at most 3 bytes of
+ * UTF-8 each. A contactId (20 digits at most) would take the keyValue's
+ * place, so the largest body has none: the identifier twice, as keyValue and
+ * as its param.
+ */
+const LARGEST_LOCATORS: Locators = { externalCustomerId: '\u0800'.repeat(MAX_KEY_VALUE_LENGTH) }
+
+/**
+ * Throws a MappingError, with the reason, when eSputnik would refuse the
+ * event's body whatever contact it joins: checked at ingest, so the site (its
+ * `onError`) or the backend hears of it instead of a dead letter later. The
+ * size counts the largest locators and the `occurredAt` a replay adds.
+ */
+export function checkSendable(event: AnyWireEvent): void {
+  const body = buildBody(event, LARGEST_LOCATORS, { occurredAt: true })
+  const bytes = Buffer.byteLength(JSON.stringify(body))
+  if (bytes > MAX_BODY_BYTES) {
+    throw new MappingError(
+      `event is too big: its Generate event body would reach ${bytes} bytes with a contact's identifiers, and eSputnik takes at most ${MAX_BODY_BYTES}`,
+    )
+  }
+  checkEventBody(body)
 }
 
 /**

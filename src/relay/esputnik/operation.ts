@@ -4,7 +4,7 @@ import type { BudgetName } from './budgets.js'
 import type { EsputnikClient, UpstreamReply } from './client.js'
 
 /** The settings that change what an operation sends. */
-export type OperationConfig = Pick<Config, 'replayOccurredAt'>
+export type OperationConfig = Pick<Config, 'replayOccurredAt' | 'replayMode'>
 
 /** What an operation may look at besides the job. */
 export interface OperationContext extends OperationConfig {
@@ -18,6 +18,8 @@ export type ItemResult =
   | { outcome: 'sent'; link?: Omit<LinkRequest, 'heldAfter'> }
   | { outcome: 'dead'; reason: string }
   | { outcome: 'retry'; reason: string }
+  /** eSputnik cannot take it for now (an account setting): the operation pauses as after a 401, the item waits queued. */
+  | { outcome: 'pause'; reason: string }
 
 /**
  * One upstream eSputnik method, end to end: which jobs it carries, how a job
@@ -45,6 +47,8 @@ export interface Operation<Item = unknown, Body = unknown, J extends Job = Job> 
   readonly scope?: string
   /** Most items in one call; 1 for the methods that take one. */
   readonly maxBatch: number
+  /** Most bytes of one call's JSON body; items beyond it go in the next call. Absent: only `maxBatch` counts. */
+  readonly maxBodyBytes?: number
   /** Whether this operation carries the job (the registry asks each in its order; the first to accept it does). */
   accepts(job: Job, context: OperationContext): job is J
   /** Pure: the job's item of a request body. Throws a MappingError when eSputnik would refuse it. */

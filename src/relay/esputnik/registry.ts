@@ -4,6 +4,7 @@ import { eventV2 } from './event-v2.js'
 import type { Operation, OperationContext } from './operation.js'
 import { orderEvent } from './order-event.js'
 import { addOrders } from './orders.js'
+import { pastEvents } from './past-events.js'
 import { subscribeContact } from './subscribe.js'
 
 /**
@@ -13,7 +14,7 @@ import { subscribeContact } from './subscribe.js'
  * batch method for old history before the live event). A new operation is a
  * new module listed here; the forwarder needs no change.
  */
-export const OPERATIONS: readonly Operation[] = [eventV2, subscribeContact, appTokens, orderEvent, addOrders]
+export const OPERATIONS: readonly Operation[] = [pastEvents, eventV2, subscribeContact, appTokens, orderEvent, addOrders]
 
 /** The operation that carries `job`, or undefined when none does. */
 export function operationFor(job: Job, context: OperationContext, operations: readonly Operation[] = OPERATIONS): Operation | undefined {

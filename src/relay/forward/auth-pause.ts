@@ -1,4 +1,4 @@
-/** An operation set aside after eSputnik refused the API key for it. */
+/** An operation set aside after eSputnik refused the API key for it, or said it cannot take its calls yet. */
 export interface AuthPause {
   operation: string
   /** When it is tried again, on the relay's clock. */
@@ -7,6 +7,8 @@ export interface AuthPause {
   status: number | undefined
   /** What the key needs access to for this operation (Operation.scope), when known. */
   scope?: string
+  /** Why, when it is not a refused key: e.g. EVENT_SEGMENTATION_DISABLED for past events. */
+  reason?: string
 }
 
 /**
@@ -30,8 +32,8 @@ export function whatToFix(status: number | undefined, scope: string | undefined)
  * is tried again.
  */
 export interface AuthPauses {
-  /** Pauses `operation` for `pauseMs`; false when it was paused already. */
-  pause(operation: string, status: number | undefined): boolean
+  /** Pauses `operation` for `pauseMs`; false when it was paused already. `reason`: why, when the key is not the cause. */
+  pause(operation: string, status: number | undefined, reason?: string): boolean
   /** When the operation's pause ends, while it is paused; undefined when it is not. */
   until(operation: string): number | undefined
   /** The pauses in force, oldest first. */
@@ -61,10 +63,10 @@ export function createAuthPauses(o: AuthPausesOptions): AuthPauses {
   }
 
   return {
-    pause(operation, status) {
+    pause(operation, status, reason) {
       if (current(operation)) return false
       const scope = o.scopeOf?.(operation)
-      const pause: AuthPause = { operation, until: o.now() + o.pauseMs, status, ...(scope ? { scope } : {}) }
+      const pause: AuthPause = { operation, until: o.now() + o.pauseMs, status, ...(scope ? { scope } : {}), ...(reason ? { reason } : {}) }
       pauses.set(operation, pause)
       o.onPause(pause)
       return true

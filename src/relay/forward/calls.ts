@@ -38,11 +38,12 @@ export function createCalls(o: CallsOptions): Calls {
 
   const release = (calls: Call[]) => calls.forEach((call) => call.jobs.forEach((job) => outcomes.release(job)))
 
-  /** Sets the call aside until its operation's pause ends; false when it is not paused. */
-  function deferIfPaused(call: Call): boolean {
+  /** Sets the jobs aside until their operation's pause ends; false when it is not paused. */
+  function deferIfPaused(call: Pick<Call, 'operation' | 'jobs'>): boolean {
     const until = pauses.until(call.operation.name)
     if (until === undefined) return false
-    const reason = `not sent: ${call.operation.name} is paused after eSputnik refused the API key`
+    const why = pauses.list().find((p) => p.operation == call.operation.name)?.reason ?? 'eSputnik refused the API key'
+    const reason = `not sent: ${call.operation.name} is paused: ${why}`
     for (const job of call.jobs) outcomes.defer(job, until, reason, undefined)
     return true
   }
@@ -69,12 +70,18 @@ export function createCalls(o: CallsOptions): Calls {
   }
 
   function settleItems(call: Call, results: ItemResult[], status: number) {
+    const waiting: Call['jobs'] = []
     call.jobs.forEach((job, i) => {
       const result = results[i] ?? { outcome: 'retry', reason: `eSputnik's answer had no result for item ${i + 1}` }
       if (result.outcome == 'sent') outcomes.sent(job, call.operation.name, result.link)
       else if (result.outcome == 'dead') outcomes.dead(job, result.reason, status, 'upstream')
-      else outcomes.retry(job, { message: result.reason, status })
+      else if (result.outcome == 'pause') {
+        pauses.pause(call.operation.name, status, result.reason)
+        waiting.push(job)
+      } else outcomes.retry(job, { message: result.reason, status })
     })
+    // Kept queued until the pause ends; the pause has begun by now, so they are all deferred.
+    if (waiting.length) deferIfPaused({ operation: call.operation, jobs: waiting })
   }
 
   /** No call carries these items as they are: a single one is a dead letter, a batch is split to find it. */

@@ -28,6 +28,7 @@ export type ForwardConfig = BudgetConfig &
     | 'retryForMs'
     | 'authPauseMs'
     | 'heldTtlMs'
+    | 'replayLiveMs'
     | 'rateGuardMs'
     | 'forwardStartDelayMs'
     | 'upstreamTimeoutMs'
@@ -78,9 +79,11 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
   // The account's budgets shared with the other nodes on PostgreSQL, this process's own on SQLite.
   const budgets = createBudgetPacers(config, { ledger: store.budgets, log })
   const { pacers } = budgets
-  // Claim no more than the slowest budget sends within half a lease, so no lease expires while its job waits its turn.
+  // Claim enough to fill the largest call (500 past events), but no more than the slowest budget sends
+  // within half a lease, so no lease expires while its job waits its turn.
   const slowest = () => Math.min(...BUDGET_NAMES.map((budget) => budgets.rateNow(budget)))
-  const claimLimit = () => Math.max(1, Math.min(config.claimBatch, Math.floor((slowest() * config.leaseMs) / 2000)))
+  const largest = Math.max(config.claimBatch, ...operations.map((operation) => operation.maxBatch))
+  const claimLimit = () => Math.max(1, Math.min(largest, Math.floor((slowest() * config.leaseMs) / 2000)))
   const inflight = new Set<Promise<void>>()
   const waiter = createWaiter()
   let stopper = new AbortController()
@@ -101,8 +104,10 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
     pauseMs: config.authPauseMs,
     scopeOf: (name) => operations.find((operation) => operation.name == name)?.scope,
     now,
-    onPause({ operation, until, status, scope }) {
+    onPause({ operation, until, status, scope, reason }) {
       metrics.paused.set({ operation }, 1)
+      const seconds = Math.round(config.authPauseMs / 1000)
+      if (reason) return log.error({ operation, status, resumeAt: new Date(until).toISOString() }, `${operation} paused for ${seconds} s, nothing is dropped: ${reason}`)
       log.error(
         { operation, status, scope, resumeAt: new Date(until).toISOString() },
         `eSputnik refused the API key (${status}) for ${operation}; ${operation} paused for ${Math.round(config.authPauseMs / 1000)} s, nothing is dropped. ${whatToFix(status, scope)}`,
@@ -110,7 +115,7 @@ export function createForwarder(config: ForwardConfig, deps: ForwarderDeps): For
     },
     onResume(operation) {
       metrics.paused.set({ operation }, 0)
-      log.info({ operation }, `${operation} resumes after the auth pause`)
+      log.info({ operation }, `${operation} resumes after its pause`)
     },
   })
 

@@ -1,5 +1,6 @@
 import type { UpstreamError } from '../esputnik/errors.js'
 import type { ItemResult } from '../esputnik/operation.js'
+import { pastBefore, type ReplayConfig } from '../esputnik/past-events.js'
 import type { RelayMetrics } from '../ops/metrics.js'
 import type { Job, Settlement } from '../store/types.js'
 
@@ -8,7 +9,7 @@ export interface OutcomeLog {
   error(obj: object, msg?: string): void
 }
 
-export interface OutcomesOptions {
+export interface OutcomesOptions extends ReplayConfig {
   retryBaseMs: number
   retryMaxMs: number
   /** Retryable failures become dead letters this long after the job was queued. */
@@ -49,7 +50,7 @@ export function createOutcomes(o: OutcomesOptions): Outcomes {
       o.metrics.jobSent(job.kind)
       if (job.replay) o.metrics.replayed.inc()
       const at = o.now()
-      const linking = link && { ...link, heldAfter: at - o.heldTtlMs }
+      const linking = link && { ...link, heldAfter: at - o.heldTtlMs, pastBefore: pastBefore(o, at) }
       if (linking) o.log.info({ id: job.id, visitor: job.visitor, locators: linking.locators, operation }, 'eSputnik accepted the call; linking its visitor')
       o.settle({ id: job.id, outcome: 'sent', at, ...(linking ? { link: linking } : {}) })
     },

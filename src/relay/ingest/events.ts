@@ -3,8 +3,10 @@ import { parseBatch } from '../../wire/batch.js'
 import type { BatchResponse } from '../../wire/types.js'
 import { PATHS } from '../../wire/types.js'
 import type { LogLevel } from '../ops/config.js'
+import { pastBefore } from '../esputnik/past-events.js'
 import { isCrawlerRequest } from './crawlers.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
+import { keepSendable } from './sendable.js'
 import { refreshVisitorCookie } from './visitor-cookie.js'
 
 /**
@@ -33,18 +35,24 @@ export function eventsRoute(app: FastifyInstance, o: IngestOptions) {
     PATHS.events,
     { bodyLimit: MAX_BATCH_BYTES, logLevel: eventsLogLevel(logLevel), config: { rateLimit: { max: ingestRatePerMinute, timeWindow: 60_000 } } },
     async (request, reply) => {
-      // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`.
-      const { visitor, events, rejected } = parseBatch(request.body, { base: pageBase(request) })
+      // A ValidationError of the envelope becomes 400 with its reason; a bad event lands in `rejected`,
+      // and so does one eSputnik would refuse (a custom type CUSTOM_EVENT_TYPES does not list, a body over 20 KB).
+      const parsed = parseBatch(request.body, { base: pageBase(request), customTypes: o.config.customEventTypes })
+      const { visitor } = parsed
+      const { events, refused } = keepSendable(parsed.events)
+      const rejected = [...parsed.rejected, ...refused]
       // A crawler gets the answer a person would, and nothing of its batch is stored.
       const crawler = isCrawlerRequest(request, o.config.crawlerFilter)
       if (crawler) o.metrics.crawlers.inc({ route: PATHS.events })
       if (events.length && !crawler) {
+        const receivedAt = o.now()
         const result = await o.store.insertEvents({
           visitor,
           events,
-          receivedAt: o.now(),
+          receivedAt,
           anonymous: anonymousEvents,
           maxHeld: heldMaxPerVisitor,
+          pastBefore: pastBefore(o.config, receivedAt),
         })
         o.metrics.duplicates.inc(result.duplicates)
         o.metrics.held.inc(result.held)

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { eventsRoute } from './events.js'
 import { identifyRoute } from './identify.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
+import { serverEventsRoute } from './server-events.js'
 import { serverIdentifyRoute } from './server-identify.js'
 import { serverOrdersRoute } from './server-orders.js'
 import { subscribeRoute } from './subscribe.js'
@@ -65,5 +66,6 @@ export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
   const token = o.config.serverToken
   if (token) await app.register(serverIdentifyRoute, { ...o, serverToken: token })
   if (token) await app.register(serverOrdersRoute, { ...o, serverToken: token })
+  if (token) await app.register(serverEventsRoute, { ...o, serverToken: token })
   await app.register(telegramRoutes, o)
 }

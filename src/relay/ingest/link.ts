@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { pastBefore } from '../esputnik/past-events.js'
 import type { RelayMetrics } from '../ops/metrics.js'
 import type { NewLink } from '../store/types.js'
 import type { IngestOptions } from './options.js'
@@ -11,7 +12,7 @@ export async function linkVisitor(
   link: Omit<NewLink, 'at' | 'heldAfter'>,
 ) {
   const at = o.now()
-  const result = await o.store.linkVisitor({ ...link, at, heldAfter: at - o.config.heldTtlMs })
+  const result = await o.store.linkVisitor({ ...link, at, heldAfter: at - o.config.heldTtlMs, pastBefore: pastBefore(o.config, at) })
   if (result.changed) {
     o.metrics.links.inc({ source })
     // The logger masks the email and phone of the locators.

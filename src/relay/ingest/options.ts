@@ -34,6 +34,9 @@ export type IngestConfig = Pick<
   | 'visitorCookie'
   | 'visitorCookieDomain'
   | 'logLevel'
+  | 'customEventTypes'
+  | 'replayMode'
+  | 'replayLiveMs'
   | TelegramSetting
 >
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { baseUrl, cookieName, flag, int, oneOf, origins, postgresUrl, secret, status, text, trustProxy } from './env-parsers.js'
+import { customEventTypes } from './event-settings.js'
 import { appUuid, botUsername, webhookSecret, welcomeText } from './telegram-settings.js'
 
 /**
@@ -120,6 +121,31 @@ export const ENV_SCHEMA = {
     'Most events held per visitor; beyond it the oldest are dropped (counted in `events_held_dropped_total`).',
   ),
   REPLAY_OCCURRED_AT: setting('replayOccurredAt', flag, true, 'Replayed history carries an `occurredAt` param (ISO 8601 of when it happened).'),
+  REPLAY_MODE: setting(
+    'replayMode',
+    oneOf('auto', 'live', 'past'),
+    'auto' as 'auto' | 'live' | 'past',
+    'How a linked visitor\'s held history goes: `auto` what is older than `REPLAY_LIVE_MINUTES` as Past events (no workflows launched, 500 a call), the rest after it through Generate event; `past` all as Past events; `live` all through Generate event (for an account without event segmentation).',
+  ),
+  REPLAY_LIVE_MINUTES: setting(
+    'replayLiveMs',
+    int(0, 7 * 24 * 60),
+    30,
+    'With `REPLAY_MODE=auto`, held events younger than this when the visitor is linked go through Generate event, so the workflows of the current visit (an abandoned cart) still start.',
+    { toConfig: (minutes) => minutes * 60_000 },
+  ),
+  UPSTREAM_PAST_RATE_PER_SEC: setting(
+    'upstreamPastRatePerSec',
+    int(1, 100),
+    50,
+    'Most Past events calls in any 1 s window, for the account: every relay node on one `DATABASE_URL` together (eSputnik allows 100 per account), paced apart from the others.',
+  ),
+  CUSTOM_EVENT_TYPES: setting(
+    'customEventTypes',
+    customEventTypes,
+    [] as readonly string[] | '*',
+    'Custom event types (`track`) the browser may send, comma-separated, or `*` for any; others are refused with a reason. The backend route `/v1/server/events` takes any valid type.',
+  ),
   IDENTIFY_SECRET: setting(
     'identifySecret',
     secret,

@@ -44,10 +44,13 @@ export async function healthRoutes(app: FastifyInstance, o: HealthRouteOptions) 
       request.log.error({ err }, 'store is not writable')
       problems.push('store is not writable')
     }
-    const paused = o.pauses().map(({ operation, until, status, scope }) => ({ operation, until: new Date(until).toISOString(), status, scope }))
-    const warnings = paused.map(
-      ({ operation, until, status, scope }) =>
-        `${operation} paused until ${until}: eSputnik refused the API key (${status}); its jobs wait in the store. ${whatToFix(status, scope)}`,
+    const pauses = o.pauses()
+    const paused = pauses.map(({ operation, until, status, scope }) => ({ operation, until: new Date(until).toISOString(), status, scope }))
+    // A pause with a reason of its own (EVENT_SEGMENTATION_DISABLED for past events) says it; the others are a refused key.
+    const warnings = paused.map(({ operation, until, status, scope }, i) =>
+      pauses[i]!.reason
+        ? `${operation} paused until ${until}: ${pauses[i]!.reason}`
+        : `${operation} paused until ${until}: eSputnik refused the API key (${status}); its jobs wait in the store. ${whatToFix(status, scope)}`,
     )
     const breakerOpen = o.isBreakerOpen()
     if (breakerOpen) warnings.push('eSputnik keeps failing: the breaker holds calls back, one probe per backoff step; jobs wait in the store')

@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../ops/config.js'
 import { answerOrders, checkOrdersCall } from './orders.js'
+import { answerPastEvents, checkPastEvents } from './past-events.js'
 import { renderPage } from './page.js'
 import { mentionsAny } from './forget.js'
 import { createFaults, createRecorder, createWindowCounter, type Faults, type Recorder, type SandboxFaults } from './recorder.js'
@@ -80,8 +81,8 @@ export function createSandbox(o: SandboxOptions): Sandbox {
     latencyMs: sandboxLatencyMs,
     resets: sandboxResetCount,
   })
-  // eSputnik's limits: 350/s for events, 200/s for everything else (docs/esputnik-api.md, "Rate limits").
-  const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now), orders: createWindowCounter(200, now) }
+  // eSputnik's limits: 350/s for events, 100/s for past events, 200/s for everything else (docs/esputnik-api.md, "Rate limits").
+  const limits = { event: createWindowCounter(350, now), subscribe: createWindowCounter(200, now), tokens: createWindowCounter(200, now), orders: createWindowCounter(200, now), past: createWindowCounter(100, now) }
   const subscribes = new Map<string, number>()
   const contactIds = new Map<string, number>()
   let nextContactId = 100_001
@@ -133,6 +134,12 @@ export function createSandbox(o: SandboxOptions): Sandbox {
 
     app.post('/api/v2/event', api(limits.event, checkGenerateEvent, () => ({ status: 200, reply: '' })))
     app.post('/api/v1/contact/subscribe', api(limits.subscribe, checkSubscribe, subscribe))
+    const checkPast: Check = (json) => {
+      const refuse = faults.get().pastRefuse
+      if (refuse && JSON.stringify(json).includes(refuse)) return `Invalid request: an event carries ${JSON.stringify(refuse)} (injected)`
+      return checkPastEvents(json)
+    }
+    app.post('/api/v2/past_events', api(limits.past, checkPast, (json) => ({ status: 200, reply: answerPastEvents(json, now(), faults.takePastStatus) })))
     app.post('/api/v1/orders', api(limits.orders, checkOrdersCall, (json) => answerOrders(json, () => faults.takeFailedOrder())))
     // eSputnik's definition gives the 200 a string body, nothing per token.
     app.post('/api/v1/apps/:appUuid/tokens', api(limits.tokens, checkTokens, () => ({ status: 200, reply: '' })))

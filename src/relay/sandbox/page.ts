@@ -1,4 +1,5 @@
 import { ordersTable } from './orders.js'
+import { pastEventsAccepted, pastEventsChips, pastEventsTable } from './past-events-view.js'
 import type { RecordedRequest } from './recorder.js'
 
 /**
@@ -60,6 +61,7 @@ function card(r: RecordedRequest): string {
     typeof body?.eventTypeKey == 'string' ? `<span class="chip key">${escapeHtml(body.eventTypeKey)}</span>` : '',
     typeof body?.keyValue == 'string' ? `<span class="chip">keyValue ${escapeHtml(body.keyValue)}</span>` : '',
     r.path == '/api/v1/orders' ? `<span class="chip key">Add orders</span>` : '',
+    pastEventsChips(r),
     app ? `<span class="chip key">Telegram tokens</span><span class="chip">app ${escapeHtml(app)}</span>` : '',
     app && Array.isArray(body?.tokens) ? `<span class="chip">${body.tokens.length} token${body.tokens.length == 1 ? '' : 's'}</span>` : '',
     r.authorized ? '' : '<span class="chip warn">no auth</span>',
@@ -72,7 +74,7 @@ function card(r: RecordedRequest): string {
     ${chips}
     <time datetime="${new Date(r.at).toISOString()}">${new Date(r.at).toISOString().replace('T', ' ').slice(0, 23)}</time>
   </header>
-  ${paramsTable(r.body)}${tokensTable(r.body)}${ordersTable(r.body, r.reply)}
+  ${paramsTable(r.body)}${tokensTable(r.body)}${ordersTable(r.body, r.reply)}${pastEventsTable(r)}
   <details><summary>request body</summary><pre>${pretty(r.body ?? '')}</pre></details>
   ${reply}
 </article>`
@@ -105,6 +107,7 @@ export function renderPage(requests: RecordedRequest[], note = ''): string {
   const stats = [
     [requests.length, 'requests recorded'],
     [events.filter((r) => tone(r.status) == 'ok').length, 'events accepted'],
+    [pastEventsAccepted(requests), 'past events accepted'],
     [requests.filter((r) => tone(r.status) != 'ok').length, 'refused or failed'],
   ]
   const last = requests.at(-1)?.seq ?? 0

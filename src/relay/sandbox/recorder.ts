@@ -9,6 +9,15 @@ export interface SandboxFaults {
   resets: number
   /** The next this many orders sent to Add orders come back in its `failedOrders`, as eSputnik refuses an order. */
   failedOrders?: number
+  /**
+   * Past events get this status in `results` instead of their own: those
+   * whose JSON contains `match` (every one without it), the next `count` of
+   * them (all without it). E.g. `{status: 'EVENT_SEGMENTATION_DISABLED'}`,
+   * or `{status: 'OCCURRED_TIME_TOO_DEPTH', match: 'bad-one', count: 1}`.
+   */
+  pastStatus?: { status: string; match?: string; count?: number }
+  /** A Past events call carrying an event whose JSON contains this is refused as a whole with 400, as a batch eSputnik cannot read. */
+  pastRefuse?: string
 }
 
 export interface RecordedRequest {
@@ -83,6 +92,8 @@ export interface Faults {
   get(): SandboxFaults
   /** Whether the next order of an Add orders call is to be refused: consumes one of `failedOrders`. */
   takeFailedOrder(): boolean
+  /** The status `pastStatus` gives this past event (its JSON text), consuming one of its `count`; undefined: its own. */
+  takePastStatus(eventText: string): string | undefined
 }
 
 export function createFaults(initial: SandboxFaults): Faults {
@@ -109,6 +120,15 @@ export function createFaults(initial: SandboxFaults): Faults {
       if (!plan.failedOrders) return false
       plan.failedOrders--
       return true
+    },
+    takePastStatus(eventText) {
+      const rule = plan.pastStatus
+      if (!rule || (rule.match !== undefined && !eventText.includes(rule.match))) return undefined
+      if (rule.count !== undefined) {
+        if (rule.count <= 0) return undefined
+        plan.pastStatus = { ...rule, count: rule.count - 1 }
+      }
+      return rule.status
     },
   }
 }

@@ -1,5 +1,6 @@
 import { isOrderEventType } from '../../wire/orders.js'
-import type { WireEvent } from '../../wire/types.js'
+import type { AnyWireEvent } from '../../wire/types.js'
+import { MAX_PAST_EVENTS } from '../esputnik/past-events.js'
 import { answered, type EventInsert, type Statements, type Work } from './dialect.js'
 import { isSameLink, pickLink } from './links.js'
 import { insertBrowserOrders, noteCarts } from './orders.js'
@@ -17,8 +18,11 @@ function* readLinks(s: Statements, visitor: string): Work<Link[]> {
   return (yield* answered(s.links(visitor))).map(toLink)
 }
 
+/** Ts before which nothing is a past job: every event's ts is after it. */
+const NO_PAST = 0
+
 /** Held or queued, for which contact, replayed or not: decided by the links in force at the event's ts. */
-function toInsert(event: WireEvent, links: Link[], batch: NewEvents): EventInsert {
+function toInsert(event: AnyWireEvent, links: Link[], batch: NewEvents): EventInsert {
   const link = pickLink(links, event.ts)
   const state = link || batch.anonymous == 'forward' ? 'queued' : 'held'
   // Anonymous history that arrives after the first link is replayed like held history.
@@ -30,6 +34,7 @@ function toInsert(event: WireEvent, links: Link[], batch: NewEvents): EventInser
     payload: JSON.stringify(event),
     locators: link ? JSON.stringify(link.locators) : null,
     replay,
+    past: replay && event.ts < (batch.pastBefore ?? NO_PAST),
     queuedAt,
     due: replay ? null : queuedAt,
     ts: event.ts,
@@ -37,14 +42,27 @@ function toInsert(event: WireEvent, links: Link[], batch: NewEvents): EventInser
 }
 
 /**
+ * Makes the visitor's next replay step due, unless one is under way (a
+ * replay job is due: in flight, or waiting for a retry). Past jobs go first,
+ * as many as one Past events call takes, earliest ts first; then the others
+ * one at a time in ts order, so a workflow sees them in the order they
+ * happened. The caller holds the visitor's lock.
+ */
+export function* promote(s: Statements, visitor: string, now: number): Work<void> {
+  const { due, past } = yield* answered(s.replayState(visitor))
+  if (due) return
+  yield* answered(past ? s.makeReplayDue(visitor, true, MAX_PAST_EVENTS, now) : s.makeReplayDue(visitor, false, 1, now))
+}
+
+/**
  * The links are read under the visitor's lock, inside the insert's
  * transaction, so an event is never held after its visitor was linked (the
- * link's release would miss it).
+ * link's release would miss it). Events for a named contact need neither.
  */
 export function* insertEvents(s: Statements, batch: NewEvents): Work<InsertResult> {
-  const { visitor } = batch
-  yield* answered(s.lockVisitors([visitor]))
-  const links = yield* readLinks(s, visitor)
+  const { visitor, contact } = batch
+  if (!contact) yield* answered(s.lockVisitors([visitor]))
+  const links = contact ? [{ visitor, locators: contact, since: NO_PAST, linkedAt: batch.receivedAt }] : yield* readLinks(s, visitor)
   // The browser's orders are jobs of their own kind, keyed by orderId and status (store/orders.ts).
   const orders = batch.events.filter((event) => isOrderEventType(event.type))
   const events = orders.length ? batch.events.filter((event) => !isOrderEventType(event.type)) : batch.events
@@ -62,8 +80,8 @@ export function* insertEvents(s: Statements, batch: NewEvents): Work<InsertResul
   }
   rows.forEach((row, i) => count(fresh[i], row.state, row.replay))
   for (const o of yield* insertBrowserOrders(s, visitor, orders, links, batch.receivedAt)) count(o.fresh, o.held ? 'held' : 'queued', o.replay)
-  yield* noteCarts(s, visitor, events, batch.receivedAt)
-  if (replays) yield* answered(s.promote(visitor, batch.receivedAt))
+  if (!contact) yield* noteCarts(s, visitor, events, batch.receivedAt)
+  if (replays) yield* promote(s, visitor, batch.receivedAt)
   result.inserted = result.held + result.queued
   if (result.held && batch.maxHeld) {
     const excess = (yield* answered(s.countHeld(visitor))) - batch.maxHeld
@@ -82,8 +100,8 @@ function* link(s: Statements, l: NewLink): Work<LinkResult> {
   }
   // Events are held only while a visitor has no link at all, so they are all its first contact's history.
   const first = JSON.stringify(links[0]!.locators)
-  const released = yield* answered(s.releaseHeld(l.visitor, first, l.heldAfter, l.at))
-  if (released) yield* answered(s.promote(l.visitor, l.at))
+  const released = yield* answered(s.releaseHeld(l.visitor, first, l.heldAfter, l.at, l.pastBefore ?? NO_PAST))
+  if (released) yield* promote(s, l.visitor, l.at)
   // Telegram tokens held for this visitor go to the contact it belongs to now.
   const tokens = yield* releaseTelegramTokens(s, l.visitor, links.at(-1)!.locators, l.heldAfter, l.at)
   return { changed, released, ...(tokens ? { tokens } : {}) }
@@ -106,6 +124,8 @@ export function* settle(s: Statements, list: Settlement[]): Work<SettleResult> {
   // one sorted order, so two settles never wait on each other in a cycle.
   const touched = done.filter((d) => jobs.get(d.id)?.replay || (d.outcome == 'sent' && d.link))
   yield* answered(s.lockVisitors(touched.map((d) => jobs.get(d.id)!.visitor)))
+  // Visitors whose replay may go on, promoted once each after the loop: a Past events call settles many of one visitor's jobs.
+  const replays = new Map<string, number>()
   for (const d of list) {
     if (d.outcome == 'retry') yield* answered(s.retry(d))
     else if (d.outcome == 'release') yield* answered(s.release(d.id))
@@ -113,8 +133,7 @@ export function* settle(s: Statements, list: Settlement[]): Work<SettleResult> {
       const job = jobs.get(d.id)
       const changes = yield* answered(d.outcome == 'sent' ? s.markSent(d.id, d.at) : s.markDead(d))
       if (!job || !changes) continue
-      // The next of this visitor's replay may go now.
-      if (job.replay) yield* answered(s.promote(job.visitor, d.at))
+      if (job.replay) replays.set(job.visitor, Math.max(d.at, replays.get(job.visitor) ?? 0))
       if (d.outcome != 'sent' || !d.link) continue
       // In the same transaction as the ack, so a crash cannot leave a sent subscribe without its link.
       const linked = yield* link(s, { ...d.link, visitor: job.visitor, at: d.at })
@@ -122,5 +141,7 @@ export function* settle(s: Statements, list: Settlement[]): Work<SettleResult> {
       result.released += linked.released
     }
   }
+  // The next step of these visitors' replay may go now.
+  for (const [visitor, at] of replays) yield* promote(s, visitor, at)
   return result
 }

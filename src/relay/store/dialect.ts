@@ -55,8 +55,10 @@ export interface EventInsert {
   /** JSON; null for an anonymous event. */
   locators: string | null
   replay: boolean
+  /** A replay job that goes as a past event (see Job.past). */
+  past: boolean
   queuedAt: number | null
-  /** When it may first be claimed; null while held, or while a replay waits for its turn (see promote). */
+  /** When it may first be claimed; null while held, or while a replay waits for its turn (see makeReplayDue). */
   due: number | null
   /** The event's ts, the order of a visitor's held history. */
   ts: number
@@ -84,18 +86,20 @@ export interface Statements extends TelegramStatements, OrderStatements, EraseSt
   /** Queues a subscribe request unless its id is stored; says whether it was new. */
   insertSubscribe(request: SubscribePayload, receivedAt: number): Answer<boolean>
   /**
-   * A visitor's replay jobs wait with no next attempt time; this makes the
-   * earliest by ts due at `now`, unless one of them is due already (in flight
-   * or waiting for a retry): so they go one at a time, in order, at the cost
-   * of one index probe per visitor rather than a scan per claim.
+   * Of the visitor's queued replay jobs: how many are due (in flight, or
+   * waiting for a retry) and how many are past jobs. A visitor's replay jobs
+   * wait with no next attempt time until decisions.ts makes its next step
+   * due, at the cost of index probes per visitor rather than a scan per claim.
    */
-  promote(visitor: string, now: number): Answer<unknown>
+  replayState(visitor: string): Answer<{ due: number; past: number }>
+  /** Makes due at `now` the visitor's earliest `limit` waiting replay jobs (by ts) that are past jobs, or that are not. */
+  makeReplayDue(visitor: string, past: boolean, limit: number, now: number): Answer<number>
   /** Held events only: a held order is never dropped for the cap. */
   countHeld(visitor: string): Answer<number>
   /** Deletes the visitor's `count` earliest (by ts) held events (not orders). */
   dropHeld(visitor: string, count: number): Answer<number>
-  /** Queues the visitor's events held since `heldAfter` as replay jobs for `locators`. */
-  releaseHeld(visitor: string, locators: string, heldAfter: number, now: number): Answer<number>
+  /** Queues the visitor's events held since `heldAfter` as replay jobs for `locators`; those whose ts is before `pastBefore` as past jobs. */
+  releaseHeld(visitor: string, locators: string, heldAfter: number, now: number, pastBefore: number): Answer<number>
   jobsOf(ids: string[]): Answer<{ id: string; visitor: string; replay: boolean | number }[]>
   retry(settlement: RetrySettlement): Answer<unknown>
   /** Drops the lease, counting no attempt. */

@@ -1,5 +1,5 @@
 import type { BrowserOrderData, CheckedOrder } from '../../wire/orders.js'
-import type { WireEvent } from '../../wire/types.js'
+import type { AnyWireEvent } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
 import { answered, type Statements, type Work } from './dialect.js'
 import { pickLink } from './links.js'
@@ -38,8 +38,8 @@ const isBrowserPending = (row: OrderJobRow | undefined) =>
  * The cart's id of the visitor's last cartUpdated, so that a later order
  * names the cart it closes; the caller holds the visitor's lock.
  */
-export function* noteCarts(s: Statements, visitor: string, events: WireEvent[], at: number): Work<void> {
-  let last: WireEvent | undefined
+export function* noteCarts(s: Statements, visitor: string, events: AnyWireEvent[], at: number): Work<void> {
+  let last: AnyWireEvent | undefined
   for (const e of events) if (e.type == 'cartUpdated' && (!last || e.ts >= last.ts)) last = e
   if (last) yield* answered(s.noteCart(visitor, (last.data as { recycleStateId: string }).recycleStateId, last.ts, at))
 }
@@ -51,7 +51,7 @@ export function* noteCarts(s: Statements, visitor: string, events: WireEvent[], 
  * whether it was new and whether it replays (see decisions.ts); the caller
  * holds the visitor's lock and has read its links.
  */
-export function* insertBrowserOrders(s: Statements, visitor: string, events: WireEvent[], links: Link[], at: number): Work<{ fresh: boolean; held: boolean; replay: boolean }[]> {
+export function* insertBrowserOrders(s: Statements, visitor: string, events: AnyWireEvent[], links: Link[], at: number): Work<{ fresh: boolean; held: boolean; replay: boolean }[]> {
   const results: { fresh: boolean; held: boolean; replay: boolean }[] = []
   for (const e of events) {
     const d = e.data as unknown as BrowserOrderData

@@ -127,6 +127,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX order_contexts_age ON order_contexts (first_at);
   `,
+  // Replay by age: which replay jobs go as past events (decided when they are queued for replay).
+  `
+  ALTER TABLE jobs ADD COLUMN past boolean NOT NULL DEFAULT false; -- a replay job old enough for Past events
+  `,
 ]
 
 /**

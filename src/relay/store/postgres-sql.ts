@@ -21,10 +21,10 @@ export const SQL = {
   links: 'SELECT visitor, since, locators, linked_at FROM visitor_links WHERE visitor = $1 ORDER BY since, seq',
   insertLink: 'INSERT INTO visitor_links (visitor, since, locators, linked_at) VALUES ($1, $2, $3, $4)',
   /** A whole batch in one statement; RETURNING names the ids that were new. Rows go in batch order, so seq follows it. */
-  insertEvents: `INSERT INTO jobs (id, kind, visitor, state, payload, locators, replay, received_at, queued_at, next_attempt_at, occurred_at)
-    SELECT id, 'event', $1, state, payload, locators, replay, $2, queued_at, due, ts
-    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::bigint[])
-      WITH ORDINALITY AS t (id, state, payload, locators, replay, queued_at, due, ts, n)
+  insertEvents: `INSERT INTO jobs (id, kind, visitor, state, payload, locators, replay, past, received_at, queued_at, next_attempt_at, occurred_at)
+    SELECT id, 'event', $1, state, payload, locators, replay, past, $2, queued_at, due, ts
+    FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $8::bigint[], $9::bigint[], $10::bigint[], $11::boolean[])
+      WITH ORDINALITY AS t (id, state, payload, locators, replay, queued_at, due, ts, past, n)
     ORDER BY n
     ON CONFLICT (id) DO NOTHING
     RETURNING id`,
@@ -38,7 +38,7 @@ export const SQL = {
    * another node is taking, then leases them in the same statement. A row
    * another node leased since this statement's snapshot is re-checked against
    * the WHERE (READ COMMITTED), so it is not taken twice. Only a visitor's
-   * replay head is ever due (see promote), so this needs no replay check.
+   * replay step is ever due (see makeReplayDue), so this needs no replay check.
    */
   claim: `WITH due AS (
       SELECT seq FROM jobs
@@ -47,11 +47,12 @@ export const SQL = {
       FOR UPDATE SKIP LOCKED)
     UPDATE jobs SET lease_until = $3 FROM due WHERE jobs.seq = due.seq
     RETURNING ${JOB_COLUMNS.split(', ').map((c) => `jobs.${c}`).join(', ')}`,
-  /** Run only under the visitor's lock: so at most one of a visitor's replay jobs is ever due, on every node. */
-  promote: `UPDATE jobs SET next_attempt_at = $2
-    WHERE seq = (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay ORDER BY occurred_at, seq LIMIT 1)
-      AND next_attempt_at IS NULL
-      AND NOT EXISTS (SELECT 1 FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay AND next_attempt_at IS NOT NULL)`,
+  replayState: `SELECT count(*) FILTER (WHERE next_attempt_at IS NOT NULL) AS due, count(*) FILTER (WHERE past) AS past
+    FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay`,
+  /** Run only under the visitor's lock: so at most one step of a visitor's replay is ever due, on every node. */
+  makeReplayDue: `UPDATE jobs SET next_attempt_at = $4
+    WHERE seq IN (SELECT seq FROM jobs WHERE visitor = $1 AND state = 'queued' AND replay AND past = $2 AND next_attempt_at IS NULL
+                  ORDER BY occurred_at, seq LIMIT $3)`,
   jobsOf: 'SELECT id, visitor, replay FROM jobs WHERE id = ANY($1::text[])',
   sent: `UPDATE jobs SET state = 'sent', payload = NULL, locators = NULL, lease_until = NULL, done_at = $2
     WHERE id = $1 AND state = 'queued'`,
@@ -70,7 +71,7 @@ export const SQL = {
   replayDead: `UPDATE jobs SET state = 'queued', attempts = 0, queued_at = $2, next_attempt_at = $2,
     lease_until = NULL, last_error = NULL, last_status = NULL, done_at = NULL
     WHERE state = 'dead' AND ($1::text[] IS NULL OR id = ANY($1::text[]))`,
-  releaseHeld: `UPDATE jobs SET state = 'queued', locators = $2, replay = true, queued_at = $4, next_attempt_at = NULL
+  releaseHeld: `UPDATE jobs SET state = 'queued', locators = $2, replay = true, past = (kind = 'event' AND occurred_at < $5), queued_at = $4, next_attempt_at = NULL
     WHERE visitor = $1 AND state = 'held' AND received_at >= $3`,
   oldest: `SELECT min(received_at) AS at FROM jobs WHERE state = 'queued'`,
   /** Two nodes purging at once take different chunks instead of queueing on the same rows. */
@@ -104,15 +105,16 @@ export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statement
     insertEvents: async (visitor, receivedAt, list) => {
       const column = <K extends keyof (typeof list)[number]>(k: K) => list.map((r) => r[k])
       const values = [column('id'), column('state'), column('payload'), column('locators'), column('replay'), column('queuedAt'), column('due')]
-      const fresh = new Set((await rows<{ id: string }>(SQL.insertEvents, [visitor, receivedAt, ...values, column('ts')])).map((r) => r.id))
+      const fresh = new Set((await rows<{ id: string }>(SQL.insertEvents, [visitor, receivedAt, ...values, column('ts'), column('past')])).map((r) => r.id))
       // A batch may carry an id twice: only its first row was new.
       return list.map((r) => fresh.delete(r.id))
     },
     insertSubscribe: async (request, at) => (await changes(SQL.insertSubscribe, [request.id, request.visitor, JSON.stringify(request), at, request.ts])) == 1,
-    promote: (visitor, now) => db.query(SQL.promote, [visitor, now]),
+    replayState: async (visitor) => (await rows<{ due: number; past: number }>(SQL.replayState, [visitor]))[0]!,
+    makeReplayDue: (visitor, past, limit, now) => changes(SQL.makeReplayDue, [visitor, past, limit, now]),
     countHeld: async (visitor) => (await rows<{ n: number }>(SQL.countHeld, [visitor]))[0]!.n,
     dropHeld: (visitor, count) => changes(SQL.dropHeld, [visitor, count]),
-    releaseHeld: (visitor, locators, heldAfter, now) => changes(SQL.releaseHeld, [visitor, locators, heldAfter, now]),
+    releaseHeld: (visitor, locators, heldAfter, now, pastBefore) => changes(SQL.releaseHeld, [visitor, locators, heldAfter, now, pastBefore]),
     jobsOf: (ids) => rows<{ id: string; visitor: string; replay: boolean }>(SQL.jobsOf, [ids]),
     retry: (s) => db.query(SQL.retry, [s.id, s.nextAttemptAt, s.error, s.status ?? null]),
     release: (id) => db.query(SQL.release, [id]),

@@ -19,10 +19,13 @@ export interface JobRow {
   locators: string | null
   /** SQLite has no boolean: 0 or 1 there. */
   replay: boolean | number
+  past: boolean | number
   attempts: number
   received_at: number
   queued_at: number
   next_attempt_at: number
+  /** The event's ts (the request's for a subscribe). */
+  occurred_at: number
 }
 
 export interface LinkRow {
@@ -38,7 +41,7 @@ export interface DeadRow extends JobRow {
   done_at: number
 }
 
-export const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, attempts, received_at, queued_at, next_attempt_at'
+export const JOB_COLUMNS = 'seq, id, kind, visitor, payload, locators, replay, past, attempts, received_at, queued_at, next_attempt_at, occurred_at'
 
 /** How many jobs are in each state, as rows of (state, n); the same SQL in both dialects. */
 export const COUNT_BY_STATE = ['held', 'queued', 'sent', 'dead']
@@ -52,6 +55,7 @@ export function toJob(r: JobRow): Job {
     visitor: r.visitor,
     locators: r.locators === null ? null : (JSON.parse(r.locators) as Locators),
     replay: Boolean(r.replay),
+    past: Boolean(r.past),
     attempts: r.attempts,
     receivedAt: r.received_at,
     queuedAt: r.queued_at,
@@ -69,8 +73,12 @@ export const toLink = (r: LinkRow): Link => ({
   linkedAt: r.linked_at,
 })
 
-/** Claimed jobs in the order they fell due, then as they came. */
-export const toClaimed = (rows: JobRow[]): Job[] => rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.seq - b.seq).map(toJob)
+/**
+ * Claimed jobs in the order they fell due; jobs that fell due together (a
+ * visitor's past events, a batch) in the order they happened, then as they came.
+ */
+export const toClaimed = (rows: JobRow[]): Job[] =>
+  rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.occurred_at - b.occurred_at || a.seq - b.seq).map(toJob)
 
 /** The event type (an order event's too), else the kind: `subscribe`, `tokens`, `order` (Add orders). */
 function deadLetterType(r: DeadRow): string {

@@ -107,6 +107,10 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX order_contexts_age ON order_contexts (first_at);
   `,
+  // Replay by age: which replay jobs go as past events (decided when they are queued for replay).
+  `
+  ALTER TABLE jobs ADD COLUMN past INTEGER NOT NULL DEFAULT 0; -- 1: a replay job old enough for Past events
+  `,
 ]
 
 export function migrate(db: Database): void {

@@ -12,8 +12,8 @@ import { COUNT_BY_STATE, JOB_COLUMNS, type DeadRow, type JobRow, type LinkRow } 
  */
 export function createSqliteStatements(db: Database): Statements {
   const insert = db.prepare(
-    `INSERT INTO jobs (id, kind, visitor, state, payload, locators, replay, received_at, queued_at, next_attempt_at, occurred_at)
-     VALUES (@id, @kind, @visitor, @state, @payload, @locators, @replay, @at, @queuedAt, @due, @ts)
+    `INSERT INTO jobs (id, kind, visitor, state, payload, locators, replay, past, received_at, queued_at, next_attempt_at, occurred_at)
+     VALUES (@id, @kind, @visitor, @state, @payload, @locators, @replay, @past, @at, @queuedAt, @due, @ts)
      ON CONFLICT (id) DO NOTHING`,
   )
   const changes = (sql: string) => {
@@ -25,7 +25,7 @@ export function createSqliteStatements(db: Database): Statements {
   const jobsOf = db.prepare<[string], { id: string; visitor: string; replay: number }>(
     `SELECT id, visitor, replay FROM jobs WHERE id IN (SELECT value FROM json_each(?))`,
   )
-  // Only due jobs are claimable, and of a visitor's replay only its head is due (see promote).
+  // Only due jobs are claimable, and of a visitor's replay only its next step is due (see makeReplayDue).
   const claim = db.prepare<{ now: number; limit: number; until: number }, JobRow>(
     `UPDATE jobs SET lease_until = @until
      WHERE seq IN (SELECT seq FROM jobs WHERE state = 'queued' AND next_attempt_at <= @now
@@ -43,15 +43,17 @@ export function createSqliteStatements(db: Database): Statements {
   const dropHeld = changes(
     `DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE visitor = ? AND state = 'held' AND kind = 'event' ORDER BY occurred_at, seq LIMIT ?)`,
   )
-  const promote = changes(
+  const replayState = db.prepare<[string], { due: number | null; past: number | null }>(
+    `SELECT sum(next_attempt_at IS NOT NULL) AS due, sum(past) AS past FROM jobs WHERE visitor = ? AND state = 'queued' AND replay = 1`,
+  )
+  const makeReplayDue = changes(
     `UPDATE jobs SET next_attempt_at = @now
-     WHERE seq = (SELECT seq FROM jobs WHERE visitor = @visitor AND state = 'queued' AND replay = 1 ORDER BY occurred_at, seq LIMIT 1)
-       AND next_attempt_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM jobs WHERE visitor = @visitor AND state = 'queued' AND replay = 1 AND next_attempt_at IS NOT NULL)`,
+     WHERE seq IN (SELECT seq FROM jobs WHERE visitor = @visitor AND state = 'queued' AND replay = 1 AND past = @past
+                     AND next_attempt_at IS NULL ORDER BY occurred_at, seq LIMIT @limit)`,
   )
   const releaseHeld = changes(
-    `UPDATE jobs SET state = 'queued', locators = @locators, replay = 1, queued_at = @now, next_attempt_at = NULL
-     WHERE visitor = @visitor AND state = 'held' AND received_at >= @heldAfter`,
+    `UPDATE jobs SET state = 'queued', locators = @locators, replay = 1, past = (kind = 'event' AND occurred_at < @pastBefore), queued_at = @now,
+     next_attempt_at = NULL WHERE visitor = @visitor AND state = 'held' AND received_at >= @heldAfter`,
   )
   const retry = changes(
     `UPDATE jobs SET next_attempt_at = @nextAttemptAt, lease_until = NULL, attempts = attempts + 1, last_error = @error,
@@ -90,16 +92,21 @@ export function createSqliteStatements(db: Database): Statements {
     insertEvents: (visitor, at, rows) =>
       rows.map((r) => {
         const { id, state, payload, locators, queuedAt, due, ts } = r
-        return insert.run({ id, kind: 'event', visitor, state, payload, locators, replay: Number(r.replay), at, queuedAt, due, ts }).changes > 0
+        const flags = { replay: Number(r.replay), past: Number(r.past) }
+        return insert.run({ id, kind: 'event', visitor, state, payload, locators, ...flags, at, queuedAt, due, ts }).changes > 0
       }),
     insertSubscribe: (request, at) => {
       const row = { id: request.id, kind: 'subscribe', visitor: request.visitor, state: 'queued', payload: JSON.stringify(request) }
-      return insert.run({ ...row, locators: null, replay: 0, at, queuedAt: at, due: at, ts: request.ts }).changes > 0
+      return insert.run({ ...row, locators: null, replay: 0, past: 0, at, queuedAt: at, due: at, ts: request.ts }).changes > 0
     },
-    promote: (visitor, now) => promote({ visitor, now }),
+    replayState: (visitor) => {
+      const row = replayState.get(visitor)
+      return { due: row?.due ?? 0, past: row?.past ?? 0 }
+    },
+    makeReplayDue: (visitor, past, limit, now) => makeReplayDue({ visitor, past: Number(past), limit, now }),
     countHeld: (visitor) => countHeld.get(visitor)!.n,
     dropHeld,
-    releaseHeld: (visitor, locators, heldAfter, now) => releaseHeld({ visitor, locators, heldAfter, now }),
+    releaseHeld: (visitor, locators, heldAfter, now, pastBefore) => releaseHeld({ visitor, locators, heldAfter, now, pastBefore }),
     jobsOf: (ids) => jobsOf.all(JSON.stringify(ids)),
     retry: (s) => retry({ id: s.id, nextAttemptAt: s.nextAttemptAt, error: s.error, status: s.status ?? null }),
     release,

@@ -1,9 +1,9 @@
 import type { EraseStore } from './erase-types.js'
-import type { SubscribeRequest, WireEvent } from '../../wire/types.js'
+import type { AnyWireEvent, SubscribeRequest } from '../../wire/types.js'
 import type { Locators } from '../esputnik/locators.js'
+import type { BudgetLedger } from './budget-ledger.js'
 import type { NewServerOrders, ServerOrderOutcome, StoredOrder } from './order-types.js'
 import type { TelegramStore, TokensPayload } from './telegram-types.js'
-import type { BudgetLedger } from './budget-ledger.js'
 
 /**
  * The relay's durable state. Every method returns a Promise, so the
@@ -25,12 +25,19 @@ export type SubscribePayload = Omit<SubscribeRequest, 'v'>
 
 export interface NewEvents {
   visitor: string
-  events: WireEvent[]
+  events: AnyWireEvent[]
   receivedAt: number
   /** Events of a visitor with no link: held, or queued with the visitor id as keyValue. */
   anonymous: AnonymousPolicy
   /** Most events held per visitor; beyond it the oldest (by ts) are dropped. Default: no cap. */
   maxHeld?: number
+  /**
+   * The contact these events go to, whatever the visitor's links: events from
+   * the shop's backend that name a contact. Queued at once, never held or replayed.
+   */
+  contact?: Locators
+  /** A replay job (history arriving after the first link) whose ts is before this goes as a past event. Default: none does. */
+  pastBefore?: number
 }
 
 export interface InsertResult {
@@ -56,10 +63,16 @@ interface JobBase {
   locators: Locators | null
   /**
    * Held history released by a link (or an event from before the visitor's
-   * first link that arrived after it): sent one at a time per visitor, in ts
-   * order, with an `occurredAt` param.
+   * first link that arrived after it): sent in ts order per visitor (see
+   * `past` and Store.claim), with an `occurredAt` param.
    */
   replay: boolean
+  /**
+   * A replay job old enough for Past events (decided when it was queued for
+   * replay, see LinkRequest.pastBefore): a visitor's past jobs go before its
+   * other replay jobs, up to MAX_PAST_EVENTS of them due at once, in ts order.
+   */
+  past: boolean
   /** Failed attempts so far. */
   attempts: number
   receivedAt: number
@@ -68,7 +81,7 @@ interface JobBase {
 
 export interface EventJob extends JobBase {
   kind: 'event'
-  event: WireEvent
+  event: AnyWireEvent
 }
 
 export interface SubscribeJob extends JobBase {
@@ -114,6 +127,11 @@ export interface LinkRequest {
   since: number
   /** Held events received before this are past HELD_EVENTS_TTL_DAYS and are not replayed. */
   heldAfter: number
+  /**
+   * Released events whose ts is before this go as past events (REPLAY_MODE,
+   * REPLAY_LIVE_MINUTES; see esputnik/past-events.ts). Default: none do.
+   */
+  pastBefore?: number
 }
 
 export interface NewLink extends LinkRequest {
@@ -194,9 +212,11 @@ export interface Store extends TelegramStore, EraseStore {
   /** Stores the backend's orders in one transaction (store/orders.ts); says what became of each, in order. */
   insertServerOrders(batch: NewServerOrders): Promise<ServerOrderOutcome[]>
   /**
-   * Leases up to `limit` due, queued jobs, oldest first. Of a visitor's replay
-   * jobs only the earliest by ts is claimable, and only once nothing of its
-   * replay is in flight or waiting for a retry: replays go one at a time, in order.
+   * Leases up to `limit` due, queued jobs, oldest first (jobs that fell due
+   * together in ts order). A visitor's replay is claimable one step at a
+   * time, a step only once nothing of the one before is in flight or waiting
+   * for a retry: first its past jobs, up to MAX_PAST_EVENTS at once, earliest
+   * ts first; then the others one at a time, in ts order.
    */
   claim(options: ClaimOptions): Promise<Job[]>
   /** Ack (sent, maybe linking), fail (retry at a time), dead-letter or release claimed jobs, in one transaction. */

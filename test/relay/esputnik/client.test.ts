@@ -6,7 +6,7 @@ import { subscribeContact } from '../../../src/relay/esputnik/subscribe.js'
 import { startTestRelay, type TestRelay } from '../helpers.js'
 
 /** What an operation's send is given besides the body; these calls read none of it. */
-const CONTEXT = { replayOccurredAt: true, now: 0 }
+const CONTEXT = { replayOccurredAt: true, replayMode: 'auto' as const, now: 0 }
 const BODY: GenerateEventBody = { eventTypeKey: 'pageViewed', keyValue: 'a@b.co', params: [{ name: 'page', value: '{"location":"https://x.io"}' }] }
 
 describe('classifyStatus', () => {

@@ -78,6 +78,6 @@ export const WEB_EVENT_EXAMPLES: Example[] = [
   ]),
   example('searchRequest', { search: 'green mug', isFound: 0 }, phoneOnly, [
     { name: 'search', value: 'green mug' },
-    { name: 'isFound', value: 0 },
+    { name: 'isFound', value: '0' },
   ]),
 ]

@@ -5,7 +5,7 @@ import { subscribeContact } from '../../../src/relay/esputnik/subscribe.js'
 import type { EventJob, SubscribeJob } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
 
-const base = { seq: 1, visitor: 'visitor-0001', locators: null, replay: false, attempts: 0, receivedAt: 1, queuedAt: 1 }
+const base = { seq: 1, visitor: 'visitor-0001', locators: null, replay: false, past: false, attempts: 0, receivedAt: 1, queuedAt: 1 }
 const eventJob = (extra: Partial<EventJob> = {}): EventJob => ({
   ...base,
   id: 'event-0001',
@@ -19,7 +19,7 @@ const subscribeJob: SubscribeJob = {
   kind: 'subscribe',
   subscribe: { id: 'subscribe-0001', visitor: 'visitor-0001', ts: 5000, email: 'mail@example.com', externalCustomerId: 'c-1' },
 }
-const context = { replayOccurredAt: true, now: 0 }
+const context = { replayOccurredAt: true, replayMode: 'auto' as const, now: 0 }
 
 describe('the operation registry', () => {
   it('gives event jobs to Generate event v2 and subscribe jobs to Subscribe contact', () => {
@@ -31,13 +31,18 @@ describe('the operation registry', () => {
     const names = OPERATIONS.map((o) => o.name)
     expect(new Set(names).size).toBe(names.length)
     for (const o of OPERATIONS) expect(o.maxBatch).toBeGreaterThanOrEqual(1)
-    expect(OPERATIONS.map((o) => [o.name, o.budget])).toEqual([
-      ['event-v2', 'events'],
-      ['subscribe', 'subscribe'],
-      ['app-tokens', 'tokens'],
-      ['order-event', 'events'],
-      ['orders', 'orders'],
-    ])
+    const budgets = OPERATIONS.map((o) => [o.name, o.budget])
+    for (const pair of [['past-events', 'past'], ['event-v2', 'events'], ['subscribe', 'subscribe']]) expect(budgets).toContainEqual(pair)
+    // Past events takes old history before Generate event v2, which takes every event job, can.
+    expect(names.indexOf('past-events')).toBeLessThan(names.indexOf('event-v2'))
+  })
+
+  it('gives a replay job marked past to Past events, unless REPLAY_MODE=live, and any other event job to Generate event v2', () => {
+    const past = eventJob({ replay: true, past: true, locators: { email: 'a@b.co' } })
+    expect(operationFor(past, context)?.name).toBe('past-events')
+    expect(operationFor(past, { ...context, replayMode: 'past' })?.name).toBe('past-events')
+    expect(operationFor(past, { ...context, replayMode: 'live' })?.name).toBe('event-v2')
+    expect(operationFor(eventJob({ replay: true, locators: { email: 'a@b.co' } }), context)?.name).toBe('event-v2')
   })
 })
 

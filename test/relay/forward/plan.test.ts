@@ -11,6 +11,7 @@ const job = (n: number, search: string): EventJob => ({
   visitor: 'visitor-plan-1',
   locators: null,
   replay: false,
+  past: false,
   attempts: 0,
   receivedAt: n,
   queuedAt: n,
@@ -33,7 +34,7 @@ const tokens: Operation<string, string[], EventJob> = {
   toBody: (items) => items,
   send: () => Promise.reject(new Error('not called')),
 }
-const context = { replayOccurredAt: true, now: 0 }
+const context = { replayOccurredAt: true, replayMode: 'auto' as const, now: 0 }
 
 describe('planCalls', () => {
   it('cuts one operation’s items into calls of at most maxBatch, never mixing batch keys, in claim order', () => {

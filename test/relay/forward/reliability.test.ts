@@ -55,14 +55,16 @@ describe('when eSputnik fails', () => {
     expect(await store.counts()).toMatchObject({ dead: 0, sent: 1 })
   })
 
-  it('dead-letters an event that breaks eSputnik’s 20 KB rule without calling eSputnik', async () => {
+  it('refuses at ingest an event that would break eSputnik’s 20 KB rule, with the reason in the answer, and calls eSputnik for nothing', async () => {
     const relay = await start()
     const products = Array.from({ length: 40 }, (_, i) => ({ productId: `sku-${i}`, quantity: 1, price: 9.5, name: 'n'.repeat(600) }))
     const event = wireEvent('cartUpdated', { products, recycleStateId: 'cart-1' })
-    expect((await relay.send(batchOf('visitor-big-1', [event]))).status).toBe(202)
-    const [dead] = await waitFor(() => relay.app.relay.store.listDeadLetters(), 'a dead letter')
-    expect(dead).toMatchObject({ id: event.id, status: null })
-    expect(dead!.reason).toMatch(/bytes; eSputnik takes at most 20480/)
+    const res = await relay.send(batchOf('visitor-big-1', [event]))
+    expect(res.status).toBe(202)
+    const answer = (await res.json()) as { accepted: number; rejected: { id: string; reason: string }[] }
+    expect(answer.accepted).toBe(0)
+    expect(answer.rejected).toEqual([{ id: event.id, reason: expect.stringMatching(/^cartUpdated: event is too big: .* at most 20480$/) }])
+    expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 0, held: 0, dead: 0 })
     expect(await relay.recorded()).toEqual([])
   })
 

@@ -42,7 +42,8 @@ describe('replaying held history', () => {
     const upstream = await startTestRelay()
     relays.push(upstream)
     await upstream.faults({ latencyMs: 40 })
-    const env = { ESPUTNIK_API_KEY: 'test-key', ESPUTNIK_BASE_URL: `${upstream.url}/sandbox`, ANONYMOUS_EVENTS: 'hold' }
+    // Through Generate event, one call at a time (REPLAY_MODE=live): past events have their own test.
+    const env = { ESPUTNIK_API_KEY: 'test-key', ESPUTNIK_BASE_URL: `${upstream.url}/sandbox`, ANONYMOUS_EVENTS: 'hold', REPLAY_MODE: 'live' }
     const visitors = ['visitor-crash-a', 'visitor-crash-b']
     const count = 12
 

@@ -61,7 +61,7 @@ describe('subscribe joins a visitor’s cookie history to the contact', () => {
         { name: 'contactId', value: contactId },
         { name: 'email', value: 'buyer@example.com' },
         { name: 'search', value: 'mug' },
-        { name: 'isFound', value: 1 },
+        { name: 'isFound', value: '1' },
       ],
     })
     expect(await metric(relay, 'subscribes_accepted_total')).toBe(1)

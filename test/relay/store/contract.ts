@@ -4,6 +4,7 @@ import type { NewEvents, Store } from '../../../src/relay/store/types.js'
 import { wireEvent } from '../helpers.js'
 import { describeIdentityContract } from './contract-identity.js'
 import { describeOrdersContract } from './contract-orders.js'
+import { describeReplayContract } from './contract-replay.js'
 import { describeTelegramContract } from './contract-telegram.js'
 import { storePerTest, type StoreHarness } from './harness.js'
 
@@ -178,6 +179,7 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
   })
 
   describeIdentityContract(name, open)
+  describeReplayContract(name, open)
   describeTelegramContract(name, open)
   describeOrdersContract(name, open)
 }
