@@ -29,6 +29,11 @@ export function demoRelayEnv(env: Record<string, string | undefined>, secret: st
     SDK_FILE: fromRoot('dist/esputnik-tracker.min.js'),
     // The account page's "Get updates in Telegram": a demo bot, whose updates only a test posts.
     ...DEMO_TELEGRAM,
+    // The product page's "Tell me when it's back" is a custom event; the browser may send only the types listed.
+    CUSTOM_EVENT_TYPES: 'backInStockRequested',
+    // A tour's history is minutes old: what is older than one minute when the visitor subscribes goes as past
+    // events (the sandbox lists the call), the rest live (REPLAY_MODE=auto, the default).
+    REPLAY_LIVE_MINUTES: '1',
     ...env,
     ESPUTNIK_API_KEY: '',
     ESPUTNIK_BASE_URL: undefined,

@@ -6,6 +6,9 @@ import { cart } from './state.js'
 
 export const track = (method, data) => window.esputnik?.(method, data)
 
+/** A custom event: `esputnik('track', eventTypeKey, params)`; the relay takes the types its CUSTOM_EVENT_TYPES lists. */
+export const trackCustom = (eventTypeKey, params) => window.esputnik?.('track', eventTypeKey, params)
+
 /**
  * The tracker object itself, for what has no `esputnik('…')` form
  * (`cart.reset()`, `reset()`), once the SDK has loaded; undefined after

@@ -2,7 +2,7 @@ import { productArt } from '../art.js'
 import { categoryById, productBySlug, productsIn } from '../catalog.js'
 import { mountLayout } from '../layout.js'
 import { cart, wishlist } from '../state.js'
-import { productData, track, trackCart } from '../track.js'
+import { productData, track, trackCart, trackCustom } from '../track.js'
 import { escape, grid, price, stars, toast } from '../ui.js'
 import { notFound } from './not-found.js'
 
@@ -35,6 +35,7 @@ else {
             <button class="btn btn-large" data-buy${product.inStock ? '' : ' disabled'}>${product.inStock ? 'Add to cart' : 'Sold out'}</button>
             <span data-wish-slot>${wishButton()}</span>
           </div>
+          ${product.inStock ? '' : '<p><button class="btn btn-ghost" data-notify>Tell me when it’s back</button></p>'}
           <ul class="perks muted small"><li>Free shipping over $40</li><li>30-day returns</li><li>Packed by hand in Lviv</li></ul>
         </div>
       </section>
@@ -51,6 +52,13 @@ else {
     cart.add(product.id, qty)
     trackCart()
     toast(`<b>${escape(product.name)}</b> × ${qty} is in your cart. <a href="/cart">View cart</a>`)
+  })
+  // A custom event (the demo relay's CUSTOM_EVENT_TYPES lists it): an eSputnik workflow can mail when the product is back.
+  document.querySelector('[data-notify]')?.addEventListener('click', (event) => {
+    trackCustom('backInStockRequested', { productId: product.id, productName: product.name, price: product.price })
+    event.target.disabled = true
+    event.target.textContent = 'We’ll let you know'
+    toast('Noted: subscribe below and we’ll email you when it’s back.')
   })
   document.querySelector('[data-wish-slot]').addEventListener('click', (event) => {
     if (!event.target.closest('[data-wish]')) return
