@@ -7,7 +7,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 /** How often collectUpstream reads the sandbox: a call shows in `calls` at most this long after the sandbox recorded it. */
 export const UPSTREAM_POLL_MS = 200
 
-/** Keeps the calls to `paths` (default: Generate event only), each with its `path`. */
+/** Keeps the calls to `paths` (default: Generate event only), each with its `path` and the sandbox's `reply` (a Past events call's results). */
 export function collectUpstream(sandboxUrl, { everyMs = UPSTREAM_POLL_MS, paths = ['/api/v2/event'] } = {}) {
   const calls = []
   let last = 0
@@ -22,7 +22,7 @@ export function collectUpstream(sandboxUrl, { everyMs = UPSTREAM_POLL_MS, paths 
       // Seq counts every path; a gap is requests the ring dropped before we read them.
       if (r.seq > last + 1) missed += r.seq - last - 1
       last = r.seq
-      if (paths.includes(r.path)) calls.push({ at: r.at, status: r.status, body: r.body, path: r.path })
+      if (paths.includes(r.path)) calls.push({ at: r.at, status: r.status, body: r.body, reply: r.reply, path: r.path })
     }
   }
 
