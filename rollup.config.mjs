@@ -30,12 +30,13 @@ const RESERVED = {
 }
 
 /**
- * What the minifier renames: names used only inside the script (terser keeps
- * any name on its DOM list, `take` or `release` too). A renamed name in neither
- * list fails the build, so a new option or wire field cannot lose its spelling
- * unnoticed.
+ * What the minifier renames: names used only inside the script. terser keeps
+ * any name on its DOM list (`get`, `take`, `release`, `flush`…) as it is, so
+ * the internal interfaces (Queue, Identity, Sender) use names on no such list
+ * and shrink to a letter. A renamed name in neither list fails the build, so
+ * a new option or wire field cannot lose its spelling unnoticed.
  */
-const INTERNAL = ['leave']
+const INTERNAL = ['leave', 'keep', 'claim', 'settle', 'unlease', 'wipe', 'current', 'renew', 'erase', 'drain']
 
 const nameCache = {}
 
@@ -58,9 +59,21 @@ const checkRenamed = {
 // The `unsafe` steps assume built-ins are not patched, which holds for what
 // the SDK calls (JSON, String, Date, Math); `pure_getters` is left off
 // because `tracker.cart.id` is a getter that stores the cart id.
+// `booleans_as_integers` writes true/false as 1/0 and compares with them by
+// `==`: no literal boolean of the SDK reaches JSON or the page, and the browser
+// API it passes one to (`ifAvailable`) takes any truthy value.
+// `unsafe_methods` turns `key: () => …` into `key() {…}`, which differs only
+// for `new` and `this`, and no helper is constructed or reads `this`.
 const minify = terser({
   ecma: 2021,
-  compress: { passes: 3, unsafe_arrows: true, unsafe: true, unsafe_comps: true },
+  compress: {
+    passes: 3,
+    unsafe_arrows: true,
+    unsafe: true,
+    unsafe_comps: true,
+    unsafe_methods: true,
+    booleans_as_integers: true,
+  },
   mangle: { properties: { reserved: Object.values(RESERVED).flat() } },
   format: { comments: false },
   nameCache,

@@ -9,7 +9,6 @@
 export interface CookieJar {
   get(name: string): string | undefined
   set(name: string, value: string, attributes: CookieAttributes): unknown
-  remove(name: string, attributes: { domain?: string }): unknown
 }
 
 export interface CookieAttributes {
@@ -30,7 +29,12 @@ function decode(text: string): string {
   }
 }
 
-/** Writes as js-cookie does (`path=/`, then the attributes), reads what it or another script wrote. */
+/**
+ * Writes the cookie js-cookie writes (`path=/`, then the attributes), its
+ * lifetime as `max-age` seconds (RFC 6265 §5.2.2) where js-cookie writes the
+ * same moment as an `expires` date, which would cost a Date for nothing;
+ * reads what it or another script wrote.
+ */
 export const smallJar: CookieJar = {
   get(name) {
     for (const pair of document.cookie.split('; ')) {
@@ -39,14 +43,10 @@ export const smallJar: CookieJar = {
     }
   },
   set(name, value, { expires, domain, sameSite, secure }) {
-    const until = new Date(Date.now() + expires * 864e5).toUTCString()
-    let cookie = `${encodeURIComponent(name)}=${encodeURIComponent(value)}; path=/; expires=${until}`
-    if (domain) cookie += `; domain=${domain}`
-    cookie += `; sameSite=${sameSite}`
-    if (secure) cookie += '; secure'
-    document.cookie = cookie
-  },
-  remove(name, { domain }) {
-    smallJar.set(name, '', { expires: -1, domain, sameSite: 'Lax', secure: false })
+    document.cookie =
+      `${encodeURIComponent(name)}=${encodeURIComponent(value)}; path=/; max-age=${expires * 86400}` +
+      (domain ? `; domain=${domain}` : '') +
+      `; sameSite=${sameSite}` +
+      (secure ? '; secure' : '')
   },
 }

@@ -7,11 +7,11 @@ import { randomId } from './uuid.js'
 /** The only module that touches cookies (through the jar it is given). */
 export interface Identity {
   /** The visitor id, created and stored on first use. */
-  get(): string
+  current(): string
   /** A new id, for a logout or a shared computer. */
-  reset(): string
+  renew(): string
   /** Forgets the id everywhere (consent withdrawn). */
-  clear(): void
+  erase(): void
 }
 
 /**
@@ -28,18 +28,19 @@ export function createIdentity(
   jar: CookieJar,
 ): Identity {
   let id = ''
+  const setCookie = (value: string, expires = cookieDays) =>
+    jar.set(name, value, { expires, domain, sameSite: 'Lax', secure: isSecurePage() })
   const write = (value: string) => {
-    jar.set(name, value, { expires: cookieDays, domain, sameSite: 'Lax', secure: isSecurePage() })
+    setCookie(value)
     if (jar.get(name) != value) kv.set(name, value)
-    id = value
-    return id
+    return (id = value)
   }
   return {
-    get: () => id || write(jar.get(name) || kv.get(name) || randomId()),
-    reset: () => write(randomId()),
-    clear() {
+    current: () => id || write(jar.get(name) || kv.get(name) || randomId()),
+    renew: () => write(randomId()),
+    erase() {
       id = ''
-      jar.remove(name, { domain })
+      setCookie('', -1)
       kv.remove(name)
     },
   }

@@ -25,19 +25,21 @@ export interface Stored {
 }
 
 export interface Queue {
-  add(p: RequestKind, body: string, events: number): void
+  /** Stores a request until it is delivered or refused. */
+  keep(p: RequestKind, body: string, events: number): void
   /**
    * The oldest free request with its key, leased so no other tab sends it
    * meanwhile; null when all are leased, undefined when none is stored.
    * Drops the oldest requests while the queue holds more than
    * `maxQueueEvents` events or `maxQueueBytes` bytes.
    */
-  take(now: number): [string, Stored] | null | undefined
-  /** Delivered, or refused for good. */
-  remove(key: string): void
+  claim(now: number): [string, Stored] | null | undefined
+  /** Delivered, or refused for good: forgotten. */
+  settle(key: string): void
   /** Not delivered: stored as `stored` (its failure count), free at once for the next try, which the backoff or `online` times. */
-  release(key: string, stored: Stored): void
-  clear(): void
+  unlease(key: string, stored: Stored): void
+  /** Forgets every stored request (consent withdrawn). */
+  wipe(): void
 }
 
 const PREFIX = 'esputnik:q:'
@@ -84,11 +86,11 @@ export function createQueue(
       .sort(([, a], [, b]) => a.c - b.c)
 
   return {
-    add(p, b, n) {
+    keep(p, b, n) {
       const c = Date.now() + order++ / 1e4
       save(PREFIX + c + Math.random(), { p, b, n, c, l: 0 })
     },
-    take(now) {
+    claim(now) {
       let events = 0
       let bytes = 0
       let free: [string, Stored] | undefined
@@ -99,7 +101,7 @@ export function createQueue(
         events += stored.n
         bytes += stored.b.length
         if (events > maxQueueEvents || bytes > maxQueueBytes) {
-          debug('dropped', key)
+          debug('dropped')
           kv.remove(key)
         } else if (stored.l < now) {
           free = [key, stored]
@@ -110,14 +112,14 @@ export function createQueue(
       if (free) save(free[0], { ...free[1], l: now + LEASE })
       return free ?? leased
     },
-    remove(key) {
+    settle(key) {
       kv.remove(key)
     },
-    release(key, stored) {
+    unlease(key, stored) {
       // Another tab may have delivered it meanwhile (its lease ran out).
       if (kv.get(key)) save(key, { ...stored, l: 0 })
     },
-    clear() {
+    wipe() {
       for (const [key] of load()) kv.remove(key)
     },
   }

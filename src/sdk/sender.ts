@@ -1,6 +1,5 @@
-import type { BatchResponse } from '../wire/types.js'
 import type { Queue, Stored } from './queue.js'
-import { send } from './transport.js'
+import { reasonOf, send } from './transport.js'
 import type { TrackerError, TrackerMethod } from './types.js'
 
 export interface Sender {
@@ -10,7 +9,7 @@ export interface Sender {
    * again soon), and the reason (`HTTP 503`, `network error`) when one failed
    * and waits for a retry.
    */
-  flush(): Promise<string | null | undefined>
+  drain(): Promise<string | null | undefined>
   /** The page may be going away: send at once, without waiting for the lock. */
   leave(): Promise<unknown>
 }
@@ -21,9 +20,6 @@ export interface Sender {
  * on the same page after a delivery has gone through.
  */
 export const REPORT_AFTER = 3
-
-/** 408, 429, 5xx and network errors (0) are passing trouble; any other 4xx will not get better. */
-const isRetryable = (status: number) => !status || status == 408 || status == 429 || status >= 500
 
 export function createSender(
   endpoint: string,
@@ -36,44 +32,37 @@ export function createSender(
 
   /** Resolves the reason when the request must be retried. */
   const deliver = async ([key, stored]: [string, Stored]) => {
-    const [status, text] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
+    const [status, answer] = await send(`${endpoint}/v1/${stored.p}`, stored.b)
     // A beacon (-1) gets no answer: the request stays stored and leased, is
     // sent again later, and the relay's dedup on event id absorbs the repeat.
     if (status < 0) return
     // What it carries, for onError: a batch's events, or the one subscribe or identify.
     const body = JSON.parse(stored.b)
-    const items: { type: TrackerMethod; id: string }[] = body.events || [{ type: stored.p, id: body.id }]
-    if (isRetryable(status)) {
-      const reason = status ? `HTTP ${status}` : 'network error'
+    const items: { type: string; id: string }[] = body.events || [{ type: stored.p, id: body.id }]
+    // 408, 429, 5xx and network errors (0) are passing trouble; any other 4xx will not get better.
+    if (!status || status == 408 || status == 429 || status >= 500) {
+      const reason = reasonOf(status)
       const failures = (stored.f || 0) + 1
-      queue.release(key, { ...stored, f: failures })
+      queue.unlease(key, { ...stored, f: failures })
       if (failures >= REPORT_AFTER && !isFailureReported) {
         isFailureReported = true
         report({ method: 'send', reason, ids: items.map((item) => item.id) })
       }
       return reason
     }
-    queue.remove(key)
+    queue.settle(key)
     isFailureReported = false
-    let answer: Partial<BatchResponse> & { error?: string } = {}
-    try {
-      answer = JSON.parse(text)
-    } catch {}
     // A refusal of the whole request refuses each thing in it; a batch the
     // relay took names the events it refused, each with its reason.
-    const refused =
-      status < 300
-        ? answer.rejected || []
-        : items.map(({ id }) => ({ id, reason: `HTTP ${status}` + (answer.error ? `: ${answer.error}` : '') }))
-    for (const { id, reason } of refused) {
-      const item = items.find((candidate) => candidate.id == id)
-      report({ method: item ? item.type : 'send', id, reason })
+    for (const { type, id } of items) {
+      const reason = status < 300 ? answer.rejected?.find((refused) => refused.id == id)?.reason : reasonOf(status, answer.error)
+      if (reason) report({ method: type as TrackerMethod, id, reason })
     }
   }
 
   const flush = async () => {
     let next
-    while ((next = queue.take(Date.now()))) {
+    while ((next = queue.claim(Date.now()))) {
       const failure = await deliver(next)
       if (failure) return failure
     }
@@ -86,9 +75,9 @@ export function createSender(
     // when a tab dies. Elsewhere the localStorage lease on each request
     // (queue.ts) keeps two tabs off the same one, and the relay's dedup
     // absorbs a race.
-    flush() {
-      const locked = navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => (lock ? flush() : null))
-      return (locked ?? flush()) as Promise<string | null | undefined>
+    drain() {
+      return (navigator.locks?.request('esputnik', { ifAvailable: true }, (lock) => (lock ? flush() : null)) ??
+        flush()) as Promise<string | null | undefined>
     },
     // Runs to its first await at once, so the oldest free request (usually
     // what the page has just stored) leaves before the page does; the rest

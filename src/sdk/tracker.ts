@@ -1,6 +1,5 @@
-import { EVENT_TYPES, WIRE_VERSION, type EventType } from '../wire/types.js'
+import { EVENT_TYPES, WIRE_VERSION } from '../wire/types.js'
 import type { CookieJar } from './cookie-jar.js'
-import { buildEvent } from './events.js'
 import { createIdentity } from './identity.js'
 import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './options.js'
 import { currentUrl, hasGPC, onPageEvents } from './page.js'
@@ -8,7 +7,7 @@ import { backoff, createQueue, type RequestKind } from './queue.js'
 import { createSender } from './sender.js'
 import { watchRoutes } from './spa.js'
 import { createStorage, type KV } from './storage.js'
-import type { HelperInputs, Tracker, TrackerError, TrackerMethod } from './types.js'
+import type { Tracker, TrackerError, TrackerMethod } from './types.js'
 import { randomId } from './uuid.js'
 
 const CART = 'esputnik:cart'
@@ -48,7 +47,7 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
   const trackers: Record<string, Tracker> = ((window as any)[TRACKERS] ||= {})
   const existing = trackers[opts.endpoint]
   if (existing) {
-    debug('reusing the tracker of', opts.endpoint)
+    debug('reused', opts.endpoint)
     return existing
   }
 
@@ -88,10 +87,10 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
    * serialised is refused there), joined here as text.
    */
   const seal = () => {
-    const head = JSON.stringify({ v: WIRE_VERSION, visitor: identity.get(), currencyCode: opts.currencyCode }).slice(0, -1)
+    const head = JSON.stringify({ v: WIRE_VERSION, visitor: identity.current(), currencyCode: opts.currencyCode }).slice(0, -1)
     let events: string[] = []
     const storeEvents = () => {
-      if (events.length) queue.add('e', `${head},"events":[${events}]}`, events.length)
+      if (events.length) queue.keep('e', `${head},"events":[${events}]}`, events.length)
       events = []
     }
     for (const [kind, json] of buffer) {
@@ -100,7 +99,7 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
         if (events.length >= batchSize) storeEvents()
       } else {
         storeEvents()
-        queue.add(kind, `${head},${json.slice(1)}`, 0)
+        queue.keep(kind, `${head},${json.slice(1)}`, 0)
       }
     }
     storeEvents()
@@ -113,11 +112,12 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
     timer = 0
     if (!granted) return
     seal()
-    const result = await sender.flush()
-    if (typeof result == 'string') {
+    const result = await sender.drain()
+    if (result) {
+      // A reason (never empty): the request failed and waits.
       failures++
       const delay = backoff(failures)
-      debug('retry in', Math.round(delay), 'ms:', result)
+      debug('retry', result)
       schedule(delay)
     } else {
       failures = 0
@@ -127,9 +127,8 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
   }
 
   /** Every public call ends here; any surprise becomes onError, never an exception in the page. */
-  const enqueue = (method: TrackerMethod, make: (id: string) => object) => {
+  const enqueue = (method: TrackerMethod, make: (id: string) => object, kind: RequestKind = 'e') => {
     if (granted === false) return ''
-    const kind: RequestKind = method == 'subscribe' || method == 'identify' ? method : 'e'
     try {
       const id = randomId()
       const json = JSON.stringify(make(id))
@@ -160,27 +159,41 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
     },
   }
 
-  const helper = (type: EventType) => (input: HelperInputs[typeof type]) =>
-    enqueue(type, (id) => {
-      const event = { id, type, ts: Date.now(), url: currentUrl() }
-      return buildEvent(input, event, type == 'cartUpdated' ? cart.id : undefined)
+  /**
+   * A wire event: what the tracker knows at the call (id, type, time, page)
+   * around the site's data. It checks and converts nothing: the relay checks
+   * every event against the full schema (src/wire/schema.ts), turns
+   * `isInStock` and `isFound` booleans into 0/1, resolves a relative
+   * `pageViewed` url against the page's origin and applies the batch's
+   * currency; its reasons come back through `onError`. The rules live in one
+   * place and stay out of the bundle that ships to every visitor.
+   */
+  const stamp = (id: string, type: string, data: object, url?: string) => ({ id, type, ts: Date.now(), url: url ?? currentUrl(), data })
+  /**
+   * One of the seven: the input is the data, plus the cart's id
+   * (`cartId`, which wins over one the site passes). A `url` in the input
+   * (pageViewed's, for an SPA) replaces the page's and is no part of the data.
+   */
+  const emit = (method: TrackerMethod, type: string, input?: object, cartId?: string) =>
+    enqueue(method, (id) => {
+      const { url, ...data }: { url?: string; recycleStateId?: string } = { ...input, recycleStateId: cartId }
+      return stamp(id, type, data, url)
     })
   const request = (method: 'subscribe' | 'identify') => (input: object) =>
-    enqueue(method, (id) => ({ ...input, id, ts: Date.now() }))
+    enqueue(method, (id) => ({ ...input, id, ts: Date.now() }), method)
 
-  const tracker = {
-    ...Object.fromEntries(EVENT_TYPES.map((type) => [type, helper(type)])),
+  const tracker: Record<string, unknown> = {
     subscribe: request('subscribe'),
     identify: request('identify'),
     get visitorId() {
-      return granted ? identity.get() : ''
+      return granted ? identity.current() : ''
     },
     cart,
     flush: run,
     reset() {
       if (!granted) return ''
       seal() // what happened so far belongs to the old visitor
-      return identity.reset()
+      return identity.renew()
     },
     optIn() {
       granted = true
@@ -191,14 +204,17 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
     optOut() {
       granted = false
       buffer = []
-      queue.clear()
-      identity.clear()
+      queue.wipe()
+      identity.erase()
       kv.remove(CART)
       cartId = ''
       kv.set(CONSENT, 'denied')
     },
-  } as unknown as Tracker
-  trackers[opts.endpoint] = Object.freeze(tracker)
+  }
+  for (const type of EVENT_TYPES) {
+    tracker[type] = (input?: object) => emit(type, type, input, type == 'cartUpdated' ? cart.id : undefined)
+  }
+  const frozen = (trackers[opts.endpoint] = Object.freeze(tracker) as unknown as Tracker)
 
   const leave = () => {
     if (!granted) return
@@ -207,9 +223,9 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
   }
   // Back online: try at once instead of waiting out the backoff.
   onPageEvents(leave, run)
-  if (opts.autoPageViews) watchRoutes(opts.spa, () => tracker.pageViewed())
+  if (opts.autoPageViews) watchRoutes(opts.spa, () => frozen.pageViewed())
   // Sends at once the first page view and what earlier pages left
-  // undelivered; identity.get() in seal() renews the cookie on each visit.
+  // undelivered; identity.current() in seal() renews the cookie on each visit.
   void run()
-  return tracker
+  return frozen
 }

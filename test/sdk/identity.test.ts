@@ -22,6 +22,13 @@ function spyCookieWrites() {
   return writes
 }
 
+/** A written cookie's lifetime in days: js-cookie writes an `expires` date, the small jar `max-age` seconds. */
+function lifetimeDays(cookie: string): number {
+  const maxAge = cookie.match(/max-age=(-?\d+)/)
+  if (maxAge) return Number(maxAge[1]) / 86400
+  return (Date.parse(cookie.match(/expires=([^;]+)/)![1]!) - Date.now()) / 864e5
+}
+
 beforeEach(() => {
   vi.restoreAllMocks()
   freshPage('https://shop.example.com/')
@@ -34,58 +41,58 @@ describe.each<[string, CookieJar]>([
   ['with the small jar (script tag)', smallJar],
 ])('createIdentity %s', (_, jar) => {
   it('gives a new visitor a random id in the sc cookie', () => {
-    const id = createIdentity(options(), createStorage(), jar).get()
+    const id = createIdentity(options(), createStorage(), jar).current()
     expect(id).toMatch(/^[\da-f-]{36}$/)
     expect(Cookies.get('sc')).toBe(id)
   })
 
   it('writes the cookie first-party, SameSite=Lax, Secure on https, for 400 days', () => {
     const writes = spyCookieWrites()
-    createIdentity(options(), createStorage(), jar).get()
+    createIdentity(options(), createStorage(), jar).current()
     const cookie = writes.find((w) => w.startsWith('sc='))!
     expect(cookie).toMatch(/; path=\/(;|$)/)
     expect(cookie).toMatch(/; sameSite=Lax(;|$)/)
     expect(cookie).toMatch(/; secure(;|$)/)
-    const expires = Date.parse(cookie.match(/expires=([^;]+)/)![1]!)
-    expect((expires - Date.now()) / 864e5).toBeCloseTo(400, 0)
+    expect(lifetimeDays(cookie)).toBeCloseTo(400, 0)
   })
 
   it('leaves Secure off on plain http, where the browser would refuse the cookie', () => {
     freshPage('http://shop.example.com/')
     const writes = spyCookieWrites()
-    createIdentity(options(), createStorage(), jar).get()
+    createIdentity(options(), createStorage(), jar).current()
     expect(writes.find((w) => w.startsWith('sc='))).not.toMatch(/secure/)
   })
 
   it('shares the cookie across subdomains when cookieDomain names the domain', () => {
     freshPage('https://shop.example.com/')
     const writes = spyCookieWrites()
-    createIdentity(options({ cookieDomain: 'example.com' }), createStorage(), jar).get()
+    createIdentity(options({ cookieDomain: 'example.com' }), createStorage(), jar).current()
     expect(writes.find((w) => w.startsWith('sc='))).toMatch(/; domain=example\.com/)
   })
 
   it("keeps an id eSputnik's own script already left in sc, and renews its lifetime", () => {
     Cookies.set('sc', 'es-visitor-123')
     const writes = spyCookieWrites()
-    expect(createIdentity(options(), createStorage(), jar).get()).toBe('es-visitor-123')
-    expect(writes.some((w) => w.startsWith('sc=es-visitor-123;') && w.includes('expires='))).toBe(true)
+    expect(createIdentity(options(), createStorage(), jar).current()).toBe('es-visitor-123')
+    const renewed = writes.find((w) => w.startsWith('sc=es-visitor-123;'))!
+    expect(lifetimeDays(renewed)).toBeCloseTo(400, 0)
   })
 
   it('keeps the same id for the next page load', () => {
-    const first = createIdentity(options(), createStorage(), jar).get()
-    expect(createIdentity(options(), createStorage(), jar).get()).toBe(first)
+    const first = createIdentity(options(), createStorage(), jar).current()
+    expect(createIdentity(options(), createStorage(), jar).current()).toBe(first)
   })
 
   it('honours another cookie name', () => {
-    const id = createIdentity(options({ cookieName: 'shop_vid' }), createStorage(), jar).get()
+    const id = createIdentity(options({ cookieName: 'shop_vid' }), createStorage(), jar).current()
     expect(Cookies.get('shop_vid')).toBe(id)
     expect(Cookies.get('sc')).toBeUndefined()
   })
 
   it('gives a new id on reset, for a logout', () => {
     const identity = createIdentity(options(), createStorage(), jar)
-    const before = identity.get()
-    const after = identity.reset()
+    const before = identity.current()
+    const after = identity.renew()
     expect(after).not.toBe(before)
     expect(Cookies.get('sc')).toBe(after)
   })
@@ -94,18 +101,25 @@ describe.each<[string, CookieJar]>([
     // One own property for both halves (two spies would restore each other's mock), removed at the end.
     Object.defineProperty(document, 'cookie', { configurable: true, get: () => '', set: () => {} })
     onTestFinished(() => void delete (document as { cookie?: string }).cookie)
-    const id = createIdentity(options(), createStorage(), jar).get()
+    const id = createIdentity(options(), createStorage(), jar).current()
     expect(localStorage.getItem('sc')).toBe(id)
-    expect(createIdentity(options(), createStorage(), jar).get()).toBe(id)
+    expect(createIdentity(options(), createStorage(), jar).current()).toBe(id)
   })
 
-  it('forgets the id everywhere on clear', () => {
+  it('forgets a cookie shared across subdomains, its domain given', () => {
+    const identity = createIdentity(options({ cookieDomain: 'example.com' }), createStorage(), jar)
+    identity.current()
+    identity.erase()
+    expect(Cookies.get('sc')).toBeUndefined()
+  })
+
+  it('forgets the id everywhere on erase (consent withdrawn)', () => {
     const identity = createIdentity(options(), createStorage(), jar)
-    const id = identity.get()
+    const id = identity.current()
     localStorage.setItem('sc', id)
-    identity.clear()
+    identity.erase()
     expect(Cookies.get('sc')).toBeUndefined()
     expect(localStorage.getItem('sc')).toBeNull()
-    expect(identity.get()).not.toBe(id)
+    expect(identity.current()).not.toBe(id)
   })
 })

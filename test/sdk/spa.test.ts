@@ -87,6 +87,14 @@ describe('watchRoutes in hash mode', () => {
     history.pushState({}, '', '/#/checkout')
     expect(views).toEqual(['/', '/#/cart', '/#/checkout'])
   })
+
+  it('does not count an anchor inside a hash route as a new route', () => {
+    watch('hash')
+    history.pushState({}, '', '/#/faq')
+    history.pushState({}, '', '/#/faq#shipping')
+    history.pushState({}, '', '/?ref=mail#/faq')
+    expect(views).toEqual(['/', '/#/faq', '/?ref=mail#/faq'])
+  })
 })
 
 /**

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 
 /** One request the stub received. */
 export interface Received {
@@ -56,6 +56,15 @@ export async function startRelayStub() {
 }
 
 export type RelayStub = Awaited<ReturnType<typeof startRelayStub>>
+
+/** A loopback port nothing listens on: a fetch there fails as a network error, as an unreachable relay does. */
+export async function closedPort(): Promise<string> {
+  const server = createTcpServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
 
 /** Polls `check` until it stops throwing or returns truthy; the last failure is the error. */
 export async function waitFor<T>(check: () => T, timeout = 5000): Promise<T> {
