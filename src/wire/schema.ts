@@ -80,6 +80,8 @@ const PRODUCT: Schema = {
 /** A line of an order (src/wire/orders.ts, OrderLine), from the browser or the backend. */
 export const ORDER_LINE: Schema = { productId: 'id', quantity: 'num', price: 'num', 'name?': 'text', 'category?': 'text', 'url?': 'text', 'imageUrl?': 'text' }
 
+const BROWSER_ORDER: Schema = { orderId: 'id', totalCost: 'num', 'currencyCode?': 'cur', items: [ORDER_LINE], recycleStateId: 'id' }
+
 const SCHEMAS: { [T in EventType]: Schema } = {
   // The page's address travels as the event's url; eSputnik takes nothing else.
   pageViewed: {},
@@ -134,7 +136,10 @@ export function checkSchema(schema: Schema, value: unknown, path = ''): Record<s
  * feature that gives a wire type a shape of its own (a purchase from the
  * browser as `orderCreated`, say).
  */
-export const TYPED_EVENT_CHECKS: Readonly<Record<string, (data: unknown) => Record<string, unknown>>> = {}
+export const TYPED_EVENT_CHECKS: Readonly<Record<string, (data: unknown) => Record<string, unknown>>> = {
+  // The SDK's purchased() (src/wire/orders.ts, BrowserOrderData): the order, and the cart it closes.
+  orderCreated: (data) => checkSchema(BROWSER_ORDER, data),
+}
 
 /** The typed check of a wire type beyond the seven, if it has one. */
 export const typedCheckOf = (type: string) => (Object.prototype.hasOwnProperty.call(TYPED_EVENT_CHECKS, type) ? TYPED_EVENT_CHECKS[type] : undefined)

@@ -2,6 +2,7 @@ import { parseEvent } from './batch.js'
 import { normalizeEmail, normalizePhone } from './contact.js'
 import { ID_RULE, isId } from './ids.js'
 import { locatorProblem } from './locators.js'
+import { isOrderEventType } from './orders.js'
 import { isObject, ValidationError } from './schema.js'
 import type { AnyWireEvent, ServerContact } from './types.js'
 
@@ -80,6 +81,8 @@ function parseOne(raw: unknown): Omit<ServerEvent, 'index'> {
   const unknown = Object.keys(raw).find((key) => !EVENT_FIELDS.includes(key))
   if (unknown !== undefined) throw new ValidationError(`an event takes no field ${JSON.stringify(unknown.slice(0, 50))}; it takes ${EVENT_FIELDS.join(', ')}`)
   const target = targetOf(raw)
+  // A backend's order goes with its Add orders row and its contact rules, not as a lone event.
+  if (isOrderEventType(raw.type)) throw new ValidationError(`${raw.type} is an order status: post the order to /v1/server/orders`)
   // The backend may send any valid custom type; a pageViewed needs an absolute url (there is no page to resolve it against).
   return { event: parseEvent(raw, { customTypes: '*' }), target }
 }

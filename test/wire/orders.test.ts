@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { parseBatch } from '../../src/wire/batch.js'
 import { checkServerOrder, MAX_ORDERS_PER_REQUEST, parseServerOrders } from '../../src/wire/orders.js'
+import { parseServerEvents } from '../../src/wire/server-events.js'
 
 const ORDER = {
   orderId: 'KL-1042',
@@ -75,3 +77,29 @@ describe('a request of backend orders', () => {
   })
 })
 
+describe('an order status among the backend’s events', () => {
+  it('is refused with a pointer to /v1/server/orders, where it goes with its Add orders row', () => {
+    const { events, refused } = parseServerEvents({ events: [{ id: 'event-0003-order', type: 'orderDelivered', ts: 1_800_000_000_000, email: 'a@example.com', data: {} }] })
+    expect(events).toEqual([])
+    expect(refused).toEqual([{ index: 0, id: 'event-0003-order', reason: 'orderDelivered is an order status: post the order to /v1/server/orders' }])
+  })
+})
+
+describe('the browser’s orderCreated in a batch', () => {
+  const purchase = (data: Record<string, unknown>) => ({ id: 'event-0001-order', type: 'orderCreated', ts: 1_800_000_000_000, data })
+  const DATA = { orderId: 'KL-1042', totalCost: 52.5, items: [{ productId: 'sku-1', quantity: 2, price: 26.25 }], recycleStateId: 'cart-0001' }
+
+  it('is taken with the batch’s currency when it names none', () => {
+    const { events, rejected } = parseBatch({ v: 1, visitor: 'visitor-0001', currencyCode: 'EUR', events: [purchase(DATA)] })
+    expect(rejected).toEqual([])
+    expect(events[0]).toMatchObject({ type: 'orderCreated', data: { ...DATA, currencyCode: 'EUR' } })
+  })
+
+  it('is rejected with the reason when it names no cart, and the rest of the batch is taken', () => {
+    const { recycleStateId: _r, ...noCart } = DATA
+    const view = { id: 'event-0002-view', type: 'pageViewed', ts: 1_800_000_000_000, url: 'https://shop.example.com/' }
+    const { events, rejected } = parseBatch({ v: 1, visitor: 'visitor-0001', events: [purchase(noCart), view] })
+    expect(events.map((e) => e.type)).toEqual(['pageViewed'])
+    expect(rejected).toEqual([{ id: 'event-0001-order', reason: 'orderCreated: recycleStateId must be a string of 1 to 200 characters' }])
+  })
+})

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { batchOf, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { deliveries, SERVER_TOKEN, startIdentityRelay, subscribeBody } from '../identity-helpers.js'
-import { addedOrders, atLeast, backendOrder, expectValidUpstream, orderEvents, postOrders, untilQuiet } from '../order-helpers.js'
+import { addedOrders, atLeast, backendOrder, expectValidUpstream, orderEvents, postOrders, purchaseBeacon, untilQuiet } from '../order-helpers.js'
 import { createTestDatabase, type TestDatabase } from '../postgres.js'
 
 // Registered before the relays' cleanup, so it runs after it: relays close their pools, then the database goes.
@@ -70,6 +70,33 @@ describe.each(STORES)('orders from the shop’s backend (%s)', (_store, storeEnv
     expect(row).toMatchObject({ externalOrderId: 'KL-1002', email })
     await expectValidUpstream(relay)
   })
+
+  it('a browser order of an unlinked visitor goes nowhere until the visitor links, then only as its event, never to Add orders', async () => {
+    const relay = await start({ SERVER_TOKEN, ANONYMOUS_EVENTS: 'forward', ...(await storeEnv()) })
+    const [visitor, cart] = [unique('visitor-thanks'), unique('cart')]
+    expect((await relay.send(purchaseBeacon(visitor, 'KL-1003', cart))).status).toBe(202)
+    // A later event of the same visitor goes upstream at once (ANONYMOUS_EVENTS=forward): by then the order went nowhere.
+    await relay.send(batchOf(visitor, [wireEvent('searchRequest', { search: 'after the purchase' })]))
+    await deliveries(relay, 1)
+    await untilQuiet(relay)
+    expect(await orderEvents(relay)).toEqual([])
+    expect(await relay.app.relay.store.counts()).toMatchObject({ held: 1 })
+    // A reload of the thank-you page sends it again, with a new event id.
+    await relay.send(purchaseBeacon(visitor, 'KL-1003', cart))
+
+    await fetch(`${relay.url}/v1/server/identify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVER_TOKEN}` },
+      body: JSON.stringify({ visitorId: visitor, externalCustomerId: 'c-1003' }),
+    })
+    const [event] = await atLeast(() => orderEvents(relay), 1, 'orderCreated after the link')
+    expect(event).toMatchObject({ eventTypeKey: 'orderCreated', keyValue: 'c-1003' })
+    expect(event!.named).toMatchObject({ externalOrderId: 'KL-1003', recycleStateId: cart, currency: 'USD', status: 'INITIALIZED' })
+    await untilQuiet(relay)
+    expect(await orderEvents(relay)).toHaveLength(1)
+    expect(await relay.recorded('/api/v1/orders')).toEqual([])
+    await expectValidUpstream(relay)
+  })
 })
 
 describe('POST /v1/server/orders', () => {
@@ -85,6 +112,22 @@ describe('POST /v1/server/orders', () => {
     expect(await orderEvents(relay)).toHaveLength(1)
     expect(await addedOrders(relay)).toHaveLength(1)
     await expectValidUpstream(relay)
+  })
+
+  it('sends the same order from the thank-you page and from the backend once', async () => {
+    const relay = await start({ SERVER_TOKEN })
+    const visitor = unique('visitor-both')
+    await fetch(`${relay.url}/v1/server/identify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVER_TOKEN}` },
+      body: JSON.stringify({ visitorId: visitor, email: 'both@example.com' }),
+    })
+    await relay.send(purchaseBeacon(visitor, 'KL-2002', 'cart-both'))
+    await postOrders(relay, [backendOrder('KL-2002', { visitorId: visitor })])
+    await atLeast(() => addedOrders(relay), 1, 'the Add orders row')
+    await untilQuiet(relay)
+    expect((await orderEvents(relay)).map((e) => [e.eventTypeKey, e.named.externalOrderId])).toEqual([['orderCreated', 'KL-2002']])
+    expect((await addedOrders(relay)).map((o) => o.externalOrderId)).toEqual(['KL-2002'])
   })
 
   it('dead-letters the order eSputnik lists in failedOrders, with its reason, and delivers the rest of the call', async () => {
