@@ -15,7 +15,8 @@ const RESERVED = {
     'respectGPC', 'debug', 'onError', 'flushInterval', 'batchSize', 'maxQueueEvents', 'maxQueueBytes'],
   // The tracker and the stub (src/sdk/types.ts, src/sdk/snippet.ts)
   tracker: ['pageViewed', 'productViewed', 'productCategoryViewed', 'cartUpdated', 'productAddedToWishlist',
-    'productImpressions', 'searchRequest', 'subscribe', 'identify', 'visitorId', 'cart', 'id', 'reset', 'flush',
+    'productImpressions', 'searchRequest', 'track', 'purchased', 'telegramLink', 'subscribe', 'identify', 'visitorId',
+    'cart', 'id', 'reset', 'flush',
     'optIn', 'optOut', 'q', 'tracker', 'esputnik'],
   // What onError receives (TrackerError)
   errors: ['method', 'reason', 'id', 'ids'],

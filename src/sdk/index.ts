@@ -37,6 +37,9 @@ export type {
   SearchInput,
   SubscribeInput,
   IdentifyInput,
+  TrackParams,
+  PurchaseInput,
+  OrderItem,
 } from './types.js'
 export { DEFAULTS, type TrackerOptions, type Consent } from './options.js'
 export type { CartProduct, EventType, ProductProperties, WireEvent, EventBatch } from '../wire/types.js'

@@ -8,8 +8,9 @@ export function createInertTracker(): Tracker {
     visitorId: '',
     cart: Object.freeze({ id: '', reset: none }),
     flush: () => Promise.resolve(),
+    telegramLink: () => Promise.resolve(''),
     reset: none,
   }
-  for (const name of [...EVENT_TYPES, 'subscribe', 'identify', 'optIn', 'optOut']) inert[name] = none
+  for (const name of [...EVENT_TYPES, 'track', 'purchased', 'subscribe', 'identify', 'optIn', 'optOut']) inert[name] = none
   return Object.freeze(inert) as unknown as Tracker
 }

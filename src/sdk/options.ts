@@ -64,8 +64,9 @@ export interface TrackerOptions {
   debug?: boolean
   /**
    * Called once per event (or subscribe, identify) the relay refuses, with
-   * the helper's name, the id and the reason; and once for a request whose
-   * delivery keeps failing (network, CORS, 5xx). See {@link TrackerError}.
+   * the helper's name, the id and the reason; once for a request whose
+   * delivery keeps failing (network, CORS, 5xx); and once for a
+   * `telegramLink()` that got no link. See {@link TrackerError}.
    * The SDK never throws into the page; an `onError` that throws is ignored.
    * On the script tag: `esputnik('onError', function (error) {…})`.
    * @defaultValue undefined

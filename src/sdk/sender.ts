@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../wire/types.js'
 import type { Queue, Stored } from './queue.js'
 import { reasonOf, send } from './transport.js'
 import type { TrackerError, TrackerMethod } from './types.js'
@@ -56,7 +57,19 @@ export function createSender(
     // relay took names the events it refused, each with its reason.
     for (const { type, id } of items) {
       const reason = status < 300 ? answer.rejected?.find((refused) => refused.id == id)?.reason : reasonOf(status, answer.error)
-      if (reason) report({ method: type as TrackerMethod, id, reason })
+      // Named by the helper that made it: a subscribe or an identify, one of
+      // the seven by its type, `purchased` for the order event, `track` for any other.
+      if (reason) {
+        report({
+          method: (stored.p != 'e' || (EVENT_TYPES as readonly string[]).includes(type)
+            ? type
+            : type == 'orderCreated'
+              ? 'purchased'
+              : 'track') as TrackerMethod,
+          id,
+          reason,
+        })
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import { resolveOptions, type ResolvedOptions, type TrackerOptions } from './opt
 import { currentUrl, hasGPC, onPageEvents } from './page.js'
 import { backoff, createQueue, type RequestKind } from './queue.js'
 import { createSender } from './sender.js'
+import { reasonOf, send } from './transport.js'
 import { watchRoutes } from './spa.js'
 import { createStorage, type KV } from './storage.js'
 import type { Tracker, TrackerError, TrackerMethod } from './types.js'
@@ -170,7 +171,7 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
    */
   const stamp = (id: string, type: string, data: object, url?: string) => ({ id, type, ts: Date.now(), url: url ?? currentUrl(), data })
   /**
-   * One of the seven: the input is the data, plus the cart's id
+   * One of the seven, or the order: the input is the data, plus the cart's id
    * (`cartId`, which wins over one the site passes). A `url` in the input
    * (pageViewed's, for an SPA) replaces the page's and is no part of the data.
    */
@@ -183,6 +184,22 @@ export function createBrowserTracker(options: TrackerOptions, jar: CookieJar): T
     enqueue(method, (id) => ({ ...input, id, ts: Date.now() }), method)
 
   const tracker: Record<string, unknown> = {
+    // A custom event's params are its data as given, a param named `url` included.
+    track: (key: string, params?: object) => enqueue('track', (id) => stamp(id, key, { ...params })),
+    purchased(input: object) {
+      const id = emit('purchased', 'orderCreated', input, cart.id)
+      cart.reset()
+      return id
+    },
+    // send() never rejects, so neither does this; without consent there is no visitor to link.
+    async telegramLink() {
+      if (!granted) return ''
+      const body = JSON.stringify({ v: WIRE_VERSION, visitor: identity.current() })
+      const [status, answer] = await send(`${opts.endpoint}/v1/telegram/link`, body)
+      if (answer.url) return answer.url
+      report({ method: 'telegramLink', reason: reasonOf(status, answer.error) })
+      return ''
+    },
     subscribe: request('subscribe'),
     identify: request('identify'),
     get visitorId() {

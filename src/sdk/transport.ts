@@ -9,6 +9,8 @@ export interface Answer {
   rejected?: { id: string; reason: string }[]
   /** A refusal of the whole request. */
   error?: string
+  /** /v1/telegram/link: the bot's link. */
+  url?: string
 }
 
 /**

@@ -64,6 +64,45 @@ export interface SearchInput {
   isFound?: boolean | 0 | 1
 }
 
+/** One line of a `purchased` order. */
+export interface OrderItem {
+  /** Your product id, as in the product feed (eSputnik's externalItemId). */
+  productId: string
+  /** How many of it were bought. */
+  quantity: number
+  /** The price of one. */
+  price: number
+  /** The product's name. */
+  name?: string
+  /** The product's category. */
+  category?: string
+  /** The product's page. */
+  url?: string
+  /** The product's picture. */
+  imageUrl?: string
+}
+
+/** `purchased`'s input: the order the thank-you page shows. */
+export interface PurchaseInput {
+  /** Your order id; the relay keeps one event per order id, so a reloaded thank-you page sends no second order. */
+  orderId: string
+  /** What the visitor paid for the order, in `currencyCode`. */
+  totalCost: number
+  /** Every line of the order. */
+  items: OrderItem[]
+  /**
+   * ISO 4217 currency of the order, e.g. `UAH`.
+   * @defaultValue the tracker's `currencyCode` option
+   */
+  currencyCode?: string
+}
+
+/**
+ * `track`'s params: a flat object of names and values. A number or boolean
+ * reaches eSputnik as text, an object or a list as JSON text.
+ */
+export type TrackParams = Record<string, string | number | boolean | object>
+
 /** The input of each event helper, by event type. */
 export interface HelperInputs {
   pageViewed: PageViewInput
@@ -98,7 +137,7 @@ export type IdentifyInput = Pick<IdentifyRequest, 'signature' | 'phone'> &
   )
 
 /** The helpers whose calls can fail, as `onError` names them. */
-export type TrackerMethod = EventType | 'subscribe' | 'identify'
+export type TrackerMethod = EventType | 'track' | 'purchased' | 'subscribe' | 'identify' | 'telegramLink'
 
 /**
  * What `onError` receives. Two kinds:
@@ -124,7 +163,7 @@ export interface TrackerError {
   method: TrackerMethod | 'send'
   /** Why, in a sentence, e.g. `productViewed: price must be a number`, `HTTP 413`, `network error`. */
   reason: string
-  /** The id the helper returned, for a refused event, subscribe or identify. */
+  /** The id the helper returned, for a refused event, subscribe or identify (`telegramLink` has none). */
   id?: string
   /** For `send`: the ids of everything the failing request carries. */
   ids?: string[]
@@ -174,6 +213,40 @@ export interface Tracker {
    */
   searchRequest(input: SearchInput): string
   /**
+   * A custom event, for an eSputnik workflow built on your own event type
+   * (a quiz answered, a back-in-stock request). eSputnik creates the type on
+   * its first event. The relay takes only the types listed in its
+   * `CUSTOM_EVENT_TYPES` from a page. It refuses other types, a key over 100
+   * characters or with a character eSputnik forbids, eSputnik's own names
+   * (`orderCreated`…) and params named like a contact's identifiers
+   * (`email`, `phone`…); the reason reaches `onError` as method `track`.
+   * @example tracker.track('quizCompleted', { quizId: 'q7', score: 8, answers: ['a', 'c'] })
+   */
+  track(eventTypeKey: string, params?: TrackParams): string
+  /**
+   * The visitor placed an order: call it on the thank-you page. Sends
+   * eSputnik's `orderCreated` with the cart's `recycleStateId`, which tells
+   * the abandoned-cart workflows that the cart was bought, then starts a new
+   * cart (as `cart.reset()` does). The relay sends it only once the visitor is
+   * linked to a contact, and a reload of the page with the same `orderId` is
+   * one order. The order your shop's backend sends to the relay is the one to
+   * trust; a shop that sends both gets no double orders.
+   * @example tracker.purchased({ orderId: 'o-1001', totalCost: 91, items: [{ productId: 'WS01', quantity: 2, price: 45.5 }] })
+   */
+  purchased(input: PurchaseInput): string
+  /**
+   * A link that opens the shop's Telegram bot with a one-time code for this
+   * visitor (`https://t.me/<bot>?start=<code>`), so the chat reaches the
+   * visitor's contact in eSputnik. Resolves `''` when no link could be had,
+   * after telling `onError` why (method `telegramLink`), or without consent;
+   * it never rejects. Fetch it before the visitor taps (on load, or when the
+   * button appears) and put it on an `<a href>`: browsers block a
+   * `window.open` made after an await. The code expires (the relay's
+   * `TELEGRAM_LINK_TTL_MINUTES`) and works once.
+   * @example link.href = await tracker.telegramLink()
+   */
+  telegramLink(): Promise<string>
+  /**
    * Subscribes the visitor as a contact (eSputnik's Subscribe contact, through
    * the relay); the relay then joins this visitor's earlier events to the
    * contact. Needs an email or a phone.
@@ -189,7 +262,10 @@ export interface Tracker {
   identify(input: IdentifyInput): string
   /** The anonymous visitor id kept in the first-party cookie (`''` without consent). */
   readonly visitorId: string
-  /** The cart's recycleStateId, kept across page loads; `reset()` after a purchase starts a new cart and returns its id. */
+  /**
+   * The cart's recycleStateId, kept across page loads; `reset()` starts a new
+   * cart and returns its id (`purchased` does it for you).
+   */
   readonly cart: { readonly id: string; reset(): string }
   /** Sends what is queued now; resolves when the relay has answered, or the send failed and waits for a retry. */
   flush(): Promise<void>

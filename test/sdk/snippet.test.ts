@@ -48,6 +48,25 @@ describe('the script tag', () => {
     expect(relay.events().map((e) => e.type)).toEqual(['pageViewed', 'productViewed', 'productCategoryViewed', 'searchRequest'])
   })
 
+  it('replays queued custom events and purchases as the helpers send them', async () => {
+    installStub()
+    w.esputnik!('track', 'quizCompleted', { quizId: 'q7', score: 8 })
+    w.esputnik!('purchased', { orderId: 'o-1', totalCost: 10, items: [{ productId: 'p1', quantity: 1, price: 10 }] })
+    const esputnik = await loadScriptTag({ endpoint: relay.url, autoPageViews: 'false', flushInterval: '20' })
+    await waitFor(() => relay.events().length == 2)
+    const [custom, order] = relay.events()
+    expect(custom).toMatchObject({ type: 'quizCompleted', data: { quizId: 'q7', score: 8 } })
+    expect(order).toMatchObject({ type: 'orderCreated', data: { orderId: 'o-1', recycleStateId: expect.any(String) } })
+    // The purchase started a new cart.
+    expect(esputnik.tracker!.cart.id).not.toBe(order.data.recycleStateId)
+  })
+
+  it('gives the Telegram link through esputnik.tracker once loaded', async () => {
+    relay.answerWith(() => ({ status: 200, body: { url: 'https://t.me/shop_bot?start=abc' } }))
+    const esputnik = await loadScriptTag({ endpoint: relay.url, autoPageViews: 'false' })
+    await expect(esputnik.tracker!.telegramLink()).resolves.toBe('https://t.me/shop_bot?start=abc')
+  })
+
   it('takes its options from data-* attributes, parsing numbers and booleans', async () => {
     const esputnik = await loadScriptTag({
       endpoint: relay.url,

@@ -42,6 +42,20 @@ tracker.cartUpdated({ products: [{ productId: 'WS01', price: 45.5 }] })
 // @ts-expect-error: isFound takes booleans or 0/1
 tracker.searchRequest({ search: 'mug', isFound: 2 })
 
+// track takes any eventTypeKey and flat params; purchased needs the order and its lines.
+expectTypeOf(tracker.track('quizCompleted', { score: 8, passed: true, answers: ['a'] })).toEqualTypeOf<string>()
+tracker.track('backInStockRequested')
+// @ts-expect-error: the eventTypeKey is text
+tracker.track(42)
+expectTypeOf(tracker.purchased({ orderId: 'o-1', totalCost: 91, items: [{ productId: 'WS01', quantity: 2, price: 45.5 }] })).toEqualTypeOf<string>()
+tracker.purchased({ orderId: 'o-1', totalCost: 91, currencyCode: 'UAH', items: [{ productId: 'WS01', quantity: 2, price: 45.5, imageUrl: '/i.png' }] })
+// @ts-expect-error: an order needs its lines
+tracker.purchased({ orderId: 'o-1', totalCost: 91 })
+// @ts-expect-error: a line needs a quantity
+tracker.purchased({ orderId: 'o-1', totalCost: 91, items: [{ productId: 'WS01', price: 45.5 }] })
+// telegramLink resolves the link (or '').
+expectTypeOf(tracker.telegramLink()).toEqualTypeOf<Promise<string>>()
+
 // onError receives a TrackerError that names the helper.
 createTracker({
   endpoint: 'https://relay.example.com',
@@ -55,8 +69,11 @@ createTracker({
       | 'productAddedToWishlist'
       | 'productImpressions'
       | 'searchRequest'
+      | 'track'
+      | 'purchased'
       | 'subscribe'
       | 'identify'
+      | 'telegramLink'
       | 'send'
     >()
     expectTypeOf(error.id).toEqualTypeOf<string | undefined>()
