@@ -3,8 +3,8 @@ import { checkErase, type CheckedErase } from '../../wire/erase.js'
 import { PATHS, type EraseResponse } from '../../wire/types.js'
 import type { EraseTarget } from '../store/erase-types.js'
 import type { Store } from '../store/types.js'
-import { isBearer } from './auth.js'
 import { MAX_REQUEST_BYTES } from './options.js'
+import { requireServerToken } from './server-auth.js'
 
 /**
  * `POST /v1/server/erase` from the site's backend, with
@@ -35,11 +35,7 @@ export async function erasePerson(o: EraseOptions, erase: CheckedErase): Promise
 }
 
 export async function serverEraseRoute(app: FastifyInstance, o: ServerEraseOptions) {
-  // Checked before the body is read: an unauthenticated caller learns nothing, not even a 400.
-  app.addHook('onRequest', async (request, reply) => {
-    if (isBearer(request.headers.authorization, o.serverToken)) return
-    return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'Authorization: Bearer <SERVER_TOKEN> is missing or wrong' })
-  })
+  requireServerToken(app, o.serverToken)
   app.post<{ Body: unknown }>(PATHS.serverErase, { bodyLimit: MAX_REQUEST_BYTES }, async (request, reply) => {
     const answer = await erasePerson(o, checkErase(request.body)) // a ValidationError becomes 400 with its reason
     const { visitors, links } = answer.erased

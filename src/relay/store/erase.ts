@@ -1,13 +1,14 @@
 import { answered, type Statements, type Work } from './dialect.js'
 import type { EraseJobRow, PersonalTable } from './erase-dialect.js'
 import type { EraseCounts, EraseResult, EraseTarget, ErasedJobs } from './erase-types.js'
+import type { JobKind } from './types.js'
 
 /**
  * The erase decision, written once for both stores like decisions.ts (it
  * runs inside one transaction). A contact is found through its identifier
  * on links and on jobs not sent yet: every visitor ever linked to it, and
- * every visitor whose unsent subscribe names it (that subscribe would link
- * it), is erased whole, with every link it has. A browser shared with
+ * every visitor whose unsent subscribe or order names it (that subscribe
+ * would link it), is erased whole, with every link it has. A browser shared with
  * another contact loses that link too; that contact's next identify or
  * subscribe links it again, while keeping it would leave this person's
  * history on the browser.
@@ -16,8 +17,8 @@ import type { EraseCounts, EraseResult, EraseTarget, ErasedJobs } from './erase-
 /** The names under which payloads and locators hold a person's identifiers; chatId is a Telegram chat's. */
 const IDENTIFIER_KEYS = new Set(['contactId', 'externalCustomerId', 'email', 'phone', 'chatId'])
 
-/** Kinds listed in every answer, zeros included; a kind found in the rows is added to them. */
-const LISTED_KINDS = ['event', 'subscribe', 'tokens']
+/** Every kind, listed in every answer with zeros included: a new JobKind does not compile until it is named here. */
+const LISTED_KINDS = Object.keys({ event: 1, subscribe: 1, tokens: 1, order: 1, 'order-event': 1 } satisfies Record<JobKind, 1>)
 
 /**
  * The other tables that name a visitor or a contact (both schemas), each
@@ -28,6 +29,8 @@ const LISTED_KINDS = ['event', 'subscribe', 'tokens']
 export const PERSONAL_TABLES: readonly PersonalTable[] = [
   { table: 'telegram_chats', key: 'chat_id', visitor: 'visitor', locators: 'locators', chat: 'chat_id' },
   { table: 'telegram_codes', key: 'code_hash', visitor: 'visitor', locators: 'locators', chat: 'chat_id' },
+  { table: 'visitor_carts', key: 'visitor', visitor: 'visitor' },
+  { table: 'order_contexts', key: 'order_id', visitor: 'visitor', locators: 'locators' },
 ]
 
 const STATES = ['held', 'queued', 'sent', 'dead'] as const

@@ -92,8 +92,8 @@ describe('POST /v1/server/erase', () => {
     expect(await erased(relay, { externalCustomerId: 'nobody-here' })).toEqual({
       visitors: 0,
       links: 0,
-      jobs: { event: zeros, subscribe: zeros, tokens: zeros },
-      tables: { telegram_chats: 0, telegram_codes: 0 },
+      jobs: { event: zeros, subscribe: zeros, tokens: zeros, order: zeros, 'order-event': zeros },
+      tables: { telegram_chats: 0, telegram_codes: 0, visitor_carts: 0, order_contexts: 0 },
       sandboxRequests: 0,
     })
   })

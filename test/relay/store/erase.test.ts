@@ -15,8 +15,8 @@ const subscribe = (visitor: string, email = EMAIL): SubscribePayload => ({ id: r
 const link = (visitor: string, locators: Locators) => ({ visitor, locators, since: T0 - 10_000, heldAfter: 0, at: T0 })
 const zeros = { held: 0, queued: 0, sent: 0, dead: 0 }
 /** Every kind of job and every other table is listed in an erase's counts, zeros included. */
-const noJobs = { event: zeros, subscribe: zeros, tokens: zeros }
-const noTables = { telegram_chats: 0, telegram_codes: 0 }
+const noJobs = { event: zeros, subscribe: zeros, tokens: zeros, order: zeros, 'order-event': zeros }
+const noTables = { telegram_chats: 0, telegram_codes: 0, visitor_carts: 0, order_contexts: 0 }
 
 describe.each(ERASABLE_STORES)('Store.erase: %s', (_name, open) => {
   let h: ErasableStore
