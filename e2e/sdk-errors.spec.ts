@@ -10,8 +10,8 @@ import type { TrackerError } from '../src/sdk/types.js'
 // (`node dist/relay/main.js`, built by `npm run build`). The page is served on
 // the fixture server's origin (http://127.0.0.1:4173) and loads the script tag
 // from it (/sdk.js, dist/esputnik-tracker.min.js); its endpoint is a relay
-// started here: one that lists this origin in ALLOWED_ORIGINS, and one that
-// lists only another.
+// started here: one that lists this origin in ALLOWED_ORIGINS, one that lists
+// only another, and one that also has the Telegram settings.
 
 const PAGE_ORIGIN = 'http://127.0.0.1:4173'
 const UUID = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/
@@ -29,8 +29,8 @@ async function freePort(): Promise<number> {
   return port
 }
 
-/** The relay as deployed, on its own port and a throwaway SQLite file, with `allowedOrigins` as ALLOWED_ORIGINS. */
-async function startRelay(allowedOrigins: string): Promise<Relay> {
+/** The relay as deployed, on its own port and a throwaway SQLite file, with `allowedOrigins` as ALLOWED_ORIGINS (and `env`). */
+async function startRelay(allowedOrigins: string, env: Record<string, string> = {}): Promise<Relay> {
   const dir = mkdtempSync(join(tmpdir(), 'esputnik-sdk-errors-'))
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
@@ -42,6 +42,7 @@ async function startRelay(allowedOrigins: string): Promise<Relay> {
       ALLOWED_ORIGINS: allowedOrigins,
       SQLITE_PATH: join(dir, 'relay.db'),
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -79,16 +80,32 @@ const storedBodies = (page: Page) =>
       .map((key) => JSON.parse(JSON.parse(localStorage.getItem(key)!).b) as { events: { id: string; type: string }[] }),
   )
 
+/** The settings that give a relay its Telegram link route (README, "Telegram"). */
+const TELEGRAM = {
+  TELEGRAM_APP_UUID: '3f2b8c1e-9d4a-4c7e-8b1a-2e5f6a7b8c9d',
+  TELEGRAM_BOT_USERNAME: 'ShopTestBot',
+  TELEGRAM_WEBHOOK_SECRET: 'e2e-secret-0123456789abcdef',
+}
+
 let allowing: Relay
 let refusing: Relay
+let withTelegram: Relay
 
 test.beforeAll(async () => {
-  ;[allowing, refusing] = await Promise.all([startRelay(PAGE_ORIGIN), startRelay('https://another-shop.example')])
+  ;[allowing, refusing, withTelegram] = await Promise.all([
+    startRelay(PAGE_ORIGIN),
+    startRelay('https://another-shop.example'),
+    startRelay(PAGE_ORIGIN, TELEGRAM),
+  ])
 })
 
 test.afterAll(async () => {
-  await Promise.all([allowing?.stop(), refusing?.stop()])
+  await Promise.all([allowing?.stop(), refusing?.stop(), withTelegram?.stop()])
 })
+
+type PageEsputnik = ((...args: unknown[]) => string) & { tracker: { telegramLink(): Promise<string> } }
+/** Waits until the relay has answered the page's own calls (its searchRequest refused), as a shop's later calls would. */
+const pageAnswered = (page: Page) => expect.poll(() => errorsOf(page), { timeout: 10_000 }).toHaveLength(1)
 
 // e2e/fixtures/sdk-errors.html: the stub, an onError that records, a good
 // productViewed and a searchRequest the relay refuses, then the script tag on
@@ -118,4 +135,27 @@ test('a relay that takes the batch but refuses one event gives one onError, with
   expect(error).toEqual({ method: 'searchRequest', id: expect.stringMatching(UUID), reason: expect.stringMatching(/isFound/) })
   // Delivered: nothing is left to retry, and the refused event is not sent again.
   await expect.poll(async () => (await storedBodies(page)).length).toBe(0)
+})
+
+test("a custom event the relay's CUSTOM_EVENT_TYPES does not list gives one onError naming track, its id and the reason", async ({ page }) => {
+  await page.goto(`/sdk-errors.html?endpoint=${allowing.url}`)
+  await pageAnswered(page)
+  const id = await page.evaluate(() => (window as unknown as { esputnik: PageEsputnik }).esputnik('track', 'quizCompleted', { score: 8 }))
+  await expect.poll(() => errorsOf(page), { timeout: 10_000 }).toHaveLength(2)
+  expect((await errorsOf(page))[1]).toEqual({ method: 'track', id, reason: expect.stringMatching(/CUSTOM_EVENT_TYPES/) })
+})
+
+test('telegramLink resolves the bot link of a relay set up for Telegram, and tells onError when there is none', async ({ page }) => {
+  await page.goto(`/sdk-errors.html?endpoint=${withTelegram.url}`)
+  await pageAnswered(page)
+  const link = await page.evaluate(() => (window as unknown as { esputnik: PageEsputnik }).esputnik.tracker.telegramLink())
+  expect(link).toMatch(/^https:\/\/t\.me\/ShopTestBot\?start=[\w-]{1,64}$/)
+  expect(await errorsOf(page)).toHaveLength(1)
+
+  // A relay without the Telegram settings has no link route.
+  await page.goto(`/sdk-errors.html?endpoint=${allowing.url}`)
+  await pageAnswered(page)
+  expect(await page.evaluate(() => (window as unknown as { esputnik: PageEsputnik }).esputnik.tracker.telegramLink())).toBe('')
+  await expect.poll(() => errorsOf(page)).toHaveLength(2)
+  expect((await errorsOf(page))[1]).toEqual({ method: 'telegramLink', reason: expect.any(String) })
 })

@@ -1,7 +1,9 @@
 /**
- * Email and phone checks shared by the SDK (to tell a visitor at once) and the
- * relay (which must not trust the browser). Each returns the normalised value,
- * or undefined when the input is not one.
+ * The relay's email and phone checks (it must not trust the browser). The SDK
+ * does not use them: it sends what the site passed, and the relay's refusal
+ * reaches the site's `onError` (src/wire/types.ts), so the rules stay out of
+ * the script every visitor downloads. Each returns the normalised value, or
+ * undefined when the input is not one.
  */
 
 /** Trimmed and lower-cased; one @, a dot in the domain, no spaces, RFC 5321's 254 characters. */
