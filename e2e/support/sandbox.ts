@@ -36,7 +36,7 @@ export interface SubscribeContactBody {
 /** A Generate event v2 call the sandbox accepted, with its params decoded. */
 export interface SentEvent extends GenerateEvent {
   seq: number
-  /** Params by name; JSON text (seed 003's form) parsed back. */
+  /** Params by name; JSON text (the form of eSputnik's web event examples) parsed back. */
   named: Record<string, unknown>
 }
 

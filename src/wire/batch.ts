@@ -11,7 +11,7 @@ export const MAX_BATCH_EVENTS = 50
 export const MAX_URL_LENGTH = 2048
 export const CURRENCY = /^[A-Z]{3}$/
 
-/** The event types whose data takes a `currencyCode` (seed 003); the batch's default fills it in. */
+/** The event types whose data takes a `currencyCode` (docs/esputnik-api.md, "The seven web events"); the batch's default fills it in. */
 const TAKES_CURRENCY = new Set<string>(['productViewed', 'productAddedToWishlist', 'cartUpdated', 'orderCreated'])
 
 export interface ParsedBatch {

@@ -34,7 +34,7 @@ export const isObject = (v: unknown): v is Record<string, unknown> => !!v && typ
 /** A product's own fields, and names that would reach Object.prototype, may not be properties. */
 const RESERVED = /^(productId|price|isInStock|__proto__|constructor|prototype)$/
 
-/** `someProductProperty: ['green']` and the like (seed 003): flat values only. */
+/** `someProductProperty: ['green']` and the like (eSputnik's productViewed example, docs/esputnik-api.md "The seven web events"): flat values only. */
 const isProperties = (v: unknown) =>
   isObject(v) &&
   Object.keys(v).length <= MAX_PROPERTIES &&
@@ -52,7 +52,7 @@ const KINDS = {
   id: [isId, `a string of 1 to ${MAX_ID_LENGTH} characters`],
   text: [isText, `a string of 1 to ${MAX_TEXT_LENGTH} characters`],
   num: [(v: unknown) => typeof v == 'number' && v >= 0 && v < Infinity, 'a number >= 0'],
-  // Sites pass booleans; eSputnik takes an int (seed 003's isInStock and isFound).
+  // Sites pass booleans; eSputnik documents an int for isInStock and isFound (docs/esputnik-api.md, "The seven web events").
   bit: [(v: unknown) => v === 0 || v === 1 || typeof v == 'boolean', '0, 1, true or false', (v: number | boolean) => +v],
   cur: [matches(/^[A-Z]{3}$/), 'an ISO 4217 code like USD'],
   recom: [matches(/^r\d+v\d+$/), 'r{recomId}v{variantId}, like r12v3'],
