@@ -133,7 +133,7 @@ export async function kill9({ short, store = 'sqlite' }) {
       ['store after (queued / sent / dead)', `${counts.queued} / ${counts.sent} / ${counts.dead}`],
       ['drain after the last restart', `${fmt(drainSeconds, 1)} s`],
       quietRow('the upstream record', quiet, `> RETRY_MAX_MS ${retryMaxMs / 1000} s + idle poll ${RELAY_IDLE_POLL_MS / 1000} s + 2 × ${UPSTREAM_POLL_MS} ms collector poll`),
-      ['most upstream calls in any 1 s window (all nodes together)', `${window.max} (cap ${rate}, UPSTREAM_RATE_PER_SEC for the account)`],
+      [`most upstream calls in any 1 s window${n > 1 ? ' (all nodes together)' : ''}`, `${window.max} (cap ${rate}${n > 1 ? ', UPSTREAM_RATE_PER_SEC for the account' : ''})`],
       ['recorded calls the poller missed', String(calls.missed)],
     ],
     notes: [
