@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { formatOccurred } from '../../../src/relay/esputnik/past-events.js'
 import type { RecordedRequest } from '../../../src/relay/sandbox/recorder.js'
 import type { WireEvent } from '../../../src/wire/types.js'
 import { upstreamBodyErrors } from '../../support/openapi.js'
 import { batchOf, startTestRelay, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
-import { createTestDatabase, type TestDatabase } from '../postgres.js'
+import { relayStoresDroppedAfterEach } from '../stores.js'
 
 const DAY = 86_400_000
 const PAST = '/api/v2/past_events'
@@ -22,25 +22,8 @@ function acceptedSearches(calls: RecordedRequest[]): string[] {
   )
 }
 
-let databases: TestDatabase[] = []
-afterEach(async () => {
-  await Promise.all(databases.map((db) => db.drop()))
-  databases = []
-})
+const STORES = relayStoresDroppedAfterEach()
 const start = stoppedAfterEach(startTestRelay)
-
-/** The two stores: the same scenario on each. */
-const STORES: [string, () => Promise<Record<string, string>>][] = [
-  ['SQLite', async () => ({})],
-  [
-    'PostgreSQL',
-    async () => {
-      const db = await createTestDatabase()
-      databases.push(db)
-      return { DATABASE_URL: db.url }
-    },
-  ],
-]
 
 describe.each(STORES)('replay by age on %s', (_name, storeEnv) => {
   /** A relay that holds anonymous events and replays by age (REPLAY_MODE=auto, 30 minutes: the defaults). */

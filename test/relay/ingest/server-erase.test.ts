@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EraseResponse } from '../../../src/wire/types.js'
 import { batchOf, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, deliveries, SERVER_TOKEN, startIdentityRelay, subscribeBody } from '../identity-helpers.js'
-import { createTestDatabase, type TestDatabase } from '../postgres.js'
 import { quietRecord, recordText } from '../quiet.js'
+import { relayStoresDroppedAfterEach } from '../stores.js'
 
 const EMAIL = 'erase-me@example.com'
 const zeros = { held: 0, queued: 0, sent: 0, dead: 0 }
@@ -24,25 +24,8 @@ async function erased(relay: TestRelay, body: unknown): Promise<EraseResponse['e
 
 const search = (text: string) => wireEvent('searchRequest', { search: text }, { ts: Date.now() - 1000 })
 
-// Registered before the relays' cleanup, so it runs after it: relays close their pools, then the database goes.
-let databases: TestDatabase[] = []
-afterEach(async () => {
-  await Promise.all(databases.map((db) => db.drop()))
-  databases = []
-})
+const stores = relayStoresDroppedAfterEach()
 const start = stoppedAfterEach(startIdentityRelay)
-
-const stores: [string, () => Promise<Record<string, string>>][] = [
-  ['SQLite', async () => ({})],
-  [
-    'PostgreSQL',
-    async () => {
-      const db = await createTestDatabase()
-      databases.push(db)
-      return { DATABASE_URL: db.url }
-    },
-  ],
-]
 
 describe.each(stores)('POST /v1/server/erase on %s', (_name, storeEnv) => {
   const startWith = async () => start({ SERVER_TOKEN, ...(await storeEnv()) })

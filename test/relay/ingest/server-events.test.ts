@@ -1,30 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ServerEventsResponse } from '../../../src/wire/types.js'
 import { upstreamBodyErrors } from '../../support/openapi.js'
 import { batchOf, startTestRelay, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, paramOf, SERVER_TOKEN } from '../identity-helpers.js'
-import { createTestDatabase, type TestDatabase } from '../postgres.js'
 import { quietRecord } from '../quiet.js'
+import { relayStoresDroppedAfterEach } from '../stores.js'
 
-let databases: TestDatabase[] = []
-afterEach(async () => {
-  await Promise.all(databases.map((db) => db.drop()))
-  databases = []
-})
+const STORES = relayStoresDroppedAfterEach()
 const start = stoppedAfterEach(startTestRelay)
-
-const STORES: [string, () => Promise<Record<string, string>>][] = [
-  ['SQLite', async () => ({})],
-  [
-    'PostgreSQL',
-    async () => {
-      const db = await createTestDatabase()
-      databases.push(db)
-      return { DATABASE_URL: db.url }
-    },
-  ],
-]
 
 async function postEvents(relay: TestRelay, body: unknown, token = SERVER_TOKEN) {
   const res = await fetch(`${relay.url}/v1/server/events`, {

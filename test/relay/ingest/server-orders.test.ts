@@ -1,30 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { batchOf, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { deliveries, SERVER_TOKEN, startIdentityRelay, subscribeBody } from '../identity-helpers.js'
 import { addedOrders, atLeast, backendOrder, expectValidUpstream, orderEvents, postOrders, purchaseBeacon, untilQuiet } from '../order-helpers.js'
-import { createTestDatabase, type TestDatabase } from '../postgres.js'
+import { relayStoresDroppedAfterEach } from '../stores.js'
 
-// Registered before the relays' cleanup, so it runs after it: relays close their pools, then the database goes.
-let databases: TestDatabase[] = []
-afterEach(async () => {
-  await Promise.all(databases.map((db) => db.drop()))
-  databases = []
-})
-
+const STORES = relayStoresDroppedAfterEach()
 const start = stoppedAfterEach(startIdentityRelay)
-
-const STORES: [string, () => Promise<Record<string, string>>][] = [
-  ['SQLite', async () => ({})],
-  [
-    'PostgreSQL',
-    async () => {
-      const db = await createTestDatabase()
-      databases.push(db)
-      return { DATABASE_URL: db.url }
-    },
-  ],
-]
 
 const unique = (what: string) => `${what}-${randomUUID().slice(0, 8)}`
 const cartEvent = (recycleStateId: string) => wireEvent('cartUpdated', { products: [{ productId: 'sku-1001', quantity: 2, price: 18.5 }], recycleStateId }, { ts: Date.now() })
