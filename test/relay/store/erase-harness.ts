@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { afterEach, beforeEach } from 'vitest'
 import { createPostgresStore } from '../../../src/relay/store/postgres.js'
 import { createSqliteStore } from '../../../src/relay/store/sqlite.js'
 import type { Store } from '../../../src/relay/store/types.js'
@@ -55,3 +56,30 @@ export const ERASABLE_STORES: [string, () => Promise<ErasableStore>][] = [
     },
   ],
 ]
+
+/**
+ * A fresh store of `open`'s kind for every test of the enclosing describe,
+ * opened before the test and closed (its data removed) after it. The answer
+ * stands for the current test's store: read `store` and call `dump` inside a test.
+ */
+export function storeOfEachTest(open: () => Promise<ErasableStore>): ErasableStore {
+  let opened: ErasableStore | undefined
+  beforeEach(async () => {
+    opened = await open()
+  })
+  afterEach(async () => {
+    await opened?.close()
+    opened = undefined
+  })
+  const current = () => {
+    if (!opened) throw new Error('the erase tests’ store is open only during a test')
+    return opened
+  }
+  return {
+    get store() {
+      return current().store
+    },
+    dump: (tables) => current().dump(tables),
+    close: () => current().close(),
+  }
+}
