@@ -3,9 +3,9 @@
 // Plain JavaScript so both vitest and plain `node` load it; types in pg-cluster.d.mts.
 import { spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from './free-port.mjs'
 
 /** Debian puts the server's programs in /usr/lib/postgresql/<major>/bin and links none into PATH; the newest wins. */
 export function findBinDir() {
@@ -30,17 +30,6 @@ function runAs() {
   const uid = id('-u')
   if (uid.status != 0) throw new Error('running as root, and there is no postgres user to run the test cluster as')
   return { prefix: ['runuser', '-u', 'postgres', '--'], uid: Number(uid.stdout), gid: Number(id('-g').stdout) }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address == 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
 }
 
 /**

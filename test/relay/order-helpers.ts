@@ -26,7 +26,7 @@ export const backendOrder = (orderId: string, who: Record<string, unknown>, extr
 })
 
 /** `POST /v1/server/orders` as a shop's backend makes it. */
-export async function postOrders(relay: TestRelay, orders: unknown[], token = SERVER_TOKEN): Promise<{ status: number; body: ServerOrdersResponse }> {
+export async function postOrders(relay: Pick<TestRelay, 'url'>, orders: unknown[], token = SERVER_TOKEN): Promise<{ status: number; body: ServerOrdersResponse }> {
   const res = await fetch(`${relay.url}/v1/server/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },

@@ -1,64 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { once } from 'node:events'
-import { rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { MAX_PAST_EVENTS } from '../../../src/relay/esputnik/past-events.js'
 import type { RecordedRequest } from '../../../src/relay/sandbox/recorder.js'
-import { batchOf, startTestRelay, stoppedAfterEach, tempDir, waitFor, wireEvent, type TestRelay } from '../helpers.js'
+import { childRelaysKilledAfterEach } from '../child-relay.js'
+import { batchOf, startTestRelay, stoppedAfterEach, waitFor, wireEvent } from '../helpers.js'
 
 // kill -9 in the middle of a replay as past events: the relay under test is
-// a child process (the source through tsx), SIGKILLed while a Past events
+// a child process (test/relay/child-relay.ts), SIGKILLed while a Past events
 // call is in flight and started again on the same SQLite file. eSputnik is
 // another relay's sandbox in this process, slowed down, so its record
 // outlives the kill and a call is in flight when it comes.
 
-const MAIN = fileURLToPath(new URL('../../../src/relay/main.ts', import.meta.url))
 const start = stoppedAfterEach(startTestRelay)
-const children = new Set<ChildProcess>()
-const dirs: string[] = []
-afterEach(() => {
-  for (const child of children) child.kill('SIGKILL')
-  children.clear()
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => (typeof address == 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
-
-async function relayProcess(upstream: TestRelay, dbPath: string, port: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: {
-      PATH: process.env.PATH,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      SQLITE_PATH: dbPath,
-      ESPUTNIK_API_KEY: 'test-key',
-      ESPUTNIK_BASE_URL: `${upstream.url}/sandbox`,
-      ANONYMOUS_EVENTS: 'hold',
-      HELD_EVENTS_MAX_PER_VISITOR: '5000',
-      RETRY_BASE_MS: '50',
-      RETRY_MAX_MS: '200',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  })
-  children.add(child)
-  const url = `http://127.0.0.1:${port}`
-  await waitFor(async () => (await fetch(`${url}/healthz`)).ok, 'the relay process to answer', 20_000)
-  return { child, url }
-}
+const childRelays = childRelaysKilledAfterEach()
 
 type PastCall = { events: { params: { name: string; value: string }[] }[] }
 const searchesOf = (r: RecordedRequest) =>
@@ -68,11 +22,8 @@ describe('kill -9 in the middle of a replay as past events', () => {
   it('loses no event, sends again at most the call in flight, and keeps the history in order', async () => {
     const upstream = await start()
     await upstream.faults({ latencyMs: 400 })
-    const dir = tempDir()
-    dirs.push(dir)
-    const dbPath = join(dir, 'relay.db')
-    const port = await freePort()
-    const first = await relayProcess(upstream, dbPath, port)
+    const relays = await childRelays({ upstream, env: { ANONYMOUS_EVENTS: 'hold', HELD_EVENTS_MAX_PER_VISITOR: '5000' } })
+    const first = await relays.start()
     // Three chunks of past events (500, 500, 200), then two recent searches through Generate event.
     const old = Date.now() - 3 * 86_400_000
     const count = 2 * MAX_PAST_EVENTS + 200
@@ -86,16 +37,15 @@ describe('kill -9 in the middle of a replay as past events', () => {
     expect((await fetch(`${first.url}/v1/subscribe`, { method: 'POST', body: JSON.stringify(subscribe) })).status).toBe(202)
     // The first chunk reached eSputnik: the second is on its way or about to be.
     await waitFor(async () => (await upstream.recorded('/api/v2/past_events')).length >= 1, 'the first past-events call', 20_000)
-    first.child.kill('SIGKILL')
-    await once(first.child, 'exit')
+    await first.kill9()
 
-    const second = await relayProcess(upstream, dbPath, port)
+    const second = await relays.start()
     const done = await waitFor(async () => {
       const calls = await upstream.recorded('/api/v2/past_events')
       const live = await upstream.delivered()
       return new Set(calls.flatMap(searchesOf)).size == count && live.length >= 2 && { calls, live }
     }, 'every event upstream', 30_000)
-    second.child.kill('SIGKILL')
+    await second.kill9()
 
     const sent = done.calls.flatMap(searchesOf)
     expect(new Set(sent)).toEqual(new Set(names.slice(0, count)))
