@@ -3,18 +3,9 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BUDGET_NAMES, rateOf } from '../../../src/relay/esputnik/budgets.js'
 import { bootFacts, describeStore } from '../../../src/relay/ops/boot-line.js'
-import { ConfigError, loadConfig } from '../../../src/relay/ops/config.js'
+import { loadConfig } from '../../../src/relay/ops/config.js'
 import { startTestRelay, waitFor } from '../helpers.js'
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
+import { configProblems } from './config-problems.js'
 
 /** The relay as `npx esputnik-relay` runs it, in this test's environment (HOME, PATH, NODE_ENV=test…) plus `env`. */
 const boot = (env: Record<string, string>) =>
@@ -26,13 +17,13 @@ const boot = (env: Record<string, string>) =>
 
 describe('settings at boot', () => {
   it('refuses a misspelt setting, naming the setting it resembles', () => {
-    expect(problems({ DATABSE_URL: 'postgres://db/relay' })).toEqual([
+    expect(configProblems({ DATABSE_URL: 'postgres://db/relay' })).toEqual([
       'DATABSE_URL: is not a setting; did you mean DATABASE_URL? (UNKNOWN_SETTINGS=warn starts anyway)',
     ])
-    expect(problems({ ESPUTNIK_APIKEY: 'k' })).toEqual([
+    expect(configProblems({ ESPUTNIK_APIKEY: 'k' })).toEqual([
       'ESPUTNIK_APIKEY: is not a setting; did you mean ESPUTNIK_API_KEY? (UNKNOWN_SETTINGS=warn starts anyway)',
     ])
-    expect(problems({ SANDBOX_FAILURES: '3' })[0]).toMatch(/^SANDBOX_FAILURES: is not a setting; names starting SANDBOX_ are the relay's; the nearest is SANDBOX_\w+/)
+    expect(configProblems({ SANDBOX_FAILURES: '3' })[0]).toMatch(/^SANDBOX_FAILURES: is not a setting; names starting SANDBOX_ are the relay's; the nearest is SANDBOX_\w+/)
   })
 
   it('makes the process exit 1 on a misspelt setting, among the system’s own variables it never judges', () => {
@@ -64,11 +55,11 @@ describe('settings at boot', () => {
   })
 
   it('refuses NODE_ENV=production without an API key, instead of sending everything to the sandbox', () => {
-    expect(problems({ NODE_ENV: 'production' })).toEqual([
+    expect(configProblems({ NODE_ENV: 'production' })).toEqual([
       'ESPUTNIK_API_KEY: is required with NODE_ENV=production; without it every event goes to the built-in sandbox and never reaches eSputnik',
     ])
-    expect(problems({ NODE_ENV: 'production', ESPUTNIK_API_KEY: 'k' })).toEqual([])
-    expect(problems({ NODE_ENV: 'development' })).toEqual([])
+    expect(configProblems({ NODE_ENV: 'production', ESPUTNIK_API_KEY: 'k' })).toEqual([])
+    expect(configProblems({ NODE_ENV: 'development' })).toEqual([])
     const run = boot({ NODE_ENV: 'production', PORT: '0' })
     expect(run.status).toBe(1)
     expect(run.stderr).toContain('ESPUTNIK_API_KEY: is required with NODE_ENV=production')

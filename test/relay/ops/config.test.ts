@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../../src/relay/ops/config.js'
+import { loadConfig } from '../../../src/relay/ops/config.js'
 import { describeEnv, ENV_SCHEMA } from '../../../src/relay/ops/env-schema.js'
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
+import { configProblems } from './config-problems.js'
 
 describe('loadConfig', () => {
   it('starts with safe defaults and the built-in sandbox when there is no key', () => {
@@ -86,7 +77,7 @@ describe('loadConfig', () => {
     [{ SANDBOX_FAIL_STATUS: '200' }, 'SANDBOX_FAIL_STATUS: must be an HTTP error status such as 500, 429 or 401 (got "200")'],
     [{ SANDBOX_FAIL_COUNT: '2' }, 'SANDBOX_FAIL_COUNT: needs SANDBOX_FAIL_STATUS to say what to answer'],
   ])('explains a bad value in one line: %o', (env, line) => {
-    expect(problems(env)).toEqual([line])
+    expect(configProblems(env)).toEqual([line])
   })
 
   it('reads the identity settings, with a signed identify and occurredAt on by default', () => {
@@ -129,7 +120,7 @@ describe('loadConfig', () => {
     [{ IDENTIFY_TRUST: 'maybe' }, 'IDENTIFY_TRUST: must be one of signed, unsigned (got "maybe")'],
     [{ UPSTREAM_SUBSCRIBE_RATE_PER_SEC: '201' }, 'UPSTREAM_SUBSCRIBE_RATE_PER_SEC: must be an integer from 1 to 200 (got "201")'],
   ])('explains a bad identity setting without echoing a secret: %o', (env, line) => {
-    expect(problems(env)).toEqual([line])
+    expect(configProblems(env)).toEqual([line])
   })
 
   it('uses PostgreSQL when DATABASE_URL is set, and never echoes that URL (it holds a password) in an error', () => {
@@ -137,23 +128,23 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://relay:pw@db.internal:5432/relay' }).databaseUrl).toBe('postgres://relay:pw@db.internal:5432/relay')
     expect(loadConfig({}).databasePoolSize).toBe(10)
     expect(loadConfig({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25)
-    expect(problems({ DATABASE_POOL_SIZE: '0' })).toHaveLength(1)
+    expect(configProblems({ DATABASE_POOL_SIZE: '0' })).toHaveLength(1)
     expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/relay?sslmode=require' }).databaseUrl).toBe('postgresql://db.internal/relay?sslmode=require')
-    expect(problems({ DATABASE_URL: 'mysql://relay:hunter2@db/relay' })).toEqual(['DATABASE_URL: must start with postgres:// or postgresql://'])
-    expect(problems({ DATABASE_URL: 'hunter2 at db' })).toEqual(['DATABASE_URL: is not a URL; expected postgres://user:password@host:5432/database'])
+    expect(configProblems({ DATABASE_URL: 'mysql://relay:hunter2@db/relay' })).toEqual(['DATABASE_URL: must start with postgres:// or postgresql://'])
+    expect(configProblems({ DATABASE_URL: 'hunter2 at db' })).toEqual(['DATABASE_URL: is not a URL; expected postgres://user:password@host:5432/database'])
   })
 
   it('reads the claim lease, which must outlast a call to eSputnik', () => {
     expect(loadConfig({}).leaseMs).toBe(60_000)
     expect(loadConfig({ CLAIM_LEASE_MS: '15000' }).leaseMs).toBe(15_000)
-    expect(problems({ CLAIM_LEASE_MS: '10000' })).toEqual([
+    expect(configProblems({ CLAIM_LEASE_MS: '10000' })).toEqual([
       'CLAIM_LEASE_MS: must be longer than UPSTREAM_TIMEOUT_MS, or an event whose call is still in flight is claimed and sent again',
     ])
-    expect(problems({ CLAIM_LEASE_MS: '999' })).toEqual(['CLAIM_LEASE_MS: must be an integer from 1000 to 3600000 (got "999")'])
+    expect(configProblems({ CLAIM_LEASE_MS: '999' })).toEqual(['CLAIM_LEASE_MS: must be an integer from 1000 to 3600000 (got "999")'])
   })
 
   it('reports every bad variable at once', () => {
-    expect(problems({ PORT: 'x', LOG_LEVEL: 'y', ANONYMOUS_EVENTS: 'z' })).toHaveLength(3)
+    expect(configProblems({ PORT: 'x', LOG_LEVEL: 'y', ANONYMOUS_EVENTS: 'z' })).toHaveLength(3)
   })
 
   it('never echoes the API key in an error', () => {
@@ -163,7 +154,7 @@ describe('loadConfig', () => {
       throw new Error('is not valid')
     }
     try {
-      expect(problems({ ESPUTNIK_API_KEY: 'super-secret' })).toEqual(['ESPUTNIK_API_KEY: is not valid'])
+      expect(configProblems({ ESPUTNIK_API_KEY: 'super-secret' })).toEqual(['ESPUTNIK_API_KEY: is not valid'])
     } finally {
       schema.ESPUTNIK_API_KEY!.parse = original
     }

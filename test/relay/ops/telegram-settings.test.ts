@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from '../../../src/relay/ops/config.js'
+import { loadConfig } from '../../../src/relay/ops/config.js'
+import { configProblems } from './config-problems.js'
 
 const APP = { TELEGRAM_APP_UUID: '0b6f9c1e-4a2d-4f5e-9c1d-7a8b9c0d1e2f' }
 const BOT = { ...APP, TELEGRAM_BOT_USERNAME: '@KettleAndLeafBot', TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(32) }
-
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
-}
 
 describe('the Telegram settings', () => {
   it('reads a whole set: the bot’s name without its @, the TTL in ms, browser links on by default', () => {
@@ -24,8 +15,8 @@ describe('the Telegram settings', () => {
   })
 
   it('takes the app id alone (the shop’s own bot) and nothing at all', () => {
-    expect(problems(APP)).toEqual([])
-    expect(problems({})).toEqual([])
+    expect(configProblems(APP)).toEqual([])
+    expect(configProblems({})).toEqual([])
   })
 
   it.each([
@@ -34,7 +25,7 @@ describe('the Telegram settings', () => {
     ['only a welcome text', { TELEGRAM_WELCOME_TEXT: 'Hi' }, /^TELEGRAM_APP_UUID, TELEGRAM_BOT_USERNAME, TELEGRAM_WEBHOOK_SECRET: missing/],
     ['the app with a TTL but no bot', { ...APP, TELEGRAM_LINK_TTL_MINUTES: '5' }, /^TELEGRAM_BOT_USERNAME, TELEGRAM_WEBHOOK_SECRET: missing/],
   ])('refuses to boot with a partial set, naming what is missing: %s', (_name, env, expected) => {
-    expect(problems(env as Record<string, string>)).toEqual([expect.stringMatching(expected)])
+    expect(configProblems(env as Record<string, string>)).toEqual([expect.stringMatching(expected)])
   })
 
   it.each([
@@ -45,7 +36,7 @@ describe('the Telegram settings', () => {
     ['an app id with a slash', { ...BOT, TELEGRAM_APP_UUID: 'a/b' }, 'TELEGRAM_APP_UUID'],
     ['a browser links value', { ...BOT, TELEGRAM_BROWSER_LINKS: 'maybe' }, 'TELEGRAM_BROWSER_LINKS'],
   ])('refuses %s', (_name, env, name) => {
-    const lines = problems(env)
+    const lines = configProblems(env)
     expect(lines.some((line) => line.startsWith(`${name}:`))).toBe(true)
     // A secret is never echoed back.
     expect(lines.join('\n')).not.toContain('a'.repeat(20))
