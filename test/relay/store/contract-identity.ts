@@ -3,10 +3,8 @@ import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { Job, NewEvents, Store, SubscribePayload } from '../../../src/relay/store/types.js'
 import type { EventType } from '../../../src/wire/types.js'
 import { wireEvent } from '../helpers.js'
-import { storePerTest, type StoreHarness } from './harness.js'
+import { drain as drainAll, LEASE, storePerTest, T0, type StoreHarness } from './harness.js'
 
-const T0 = 1_800_000_000_000
-const LEASE = 30_000
 const EMAIL = { email: 'buyer@example.com' }
 
 const search = (text: string, ts: number) => wireEvent('searchRequest' as EventType, { search: text }, { ts })
@@ -27,15 +25,8 @@ const link = (visitor: string, locators: Locators, since: number, extra: { at?: 
 const subscribe = (visitor: string, id = `subscribe-${visitor}`): SubscribePayload => ({ id, visitor, ts: T0 + 5, email: EMAIL.email, groups: ['Subscribers'] })
 const searchOf = (job: Job | undefined) => (job?.kind == 'event' ? (job.event.data as { search: string }).search : undefined)
 
-/** Claims, one call at a time, until nothing is claimable; acks each as sent. Returns what it sent, in order. */
-async function drain(store: Store, now = T0 + 100): Promise<Job[]> {
-  const sent: Job[] = []
-  for (let jobs; (jobs = await store.claim({ limit: 10, now, leaseMs: LEASE })).length; ) {
-    sent.push(...jobs)
-    await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: now })))
-  }
-  return sent
-}
+/** Everything claimable, acked as sent; at T0 + 100 unless a test says when. */
+const drain = (store: Store, now = T0 + 100) => drainAll(store, now)
 
 /** The identity half of the Store contract: subscribe jobs, links, replay order. */
 export function describeIdentityContract(name: string, open: () => Promise<StoreHarness>) {

@@ -4,10 +4,8 @@ import type { Job, OrderEventJob, OrderJob, Store } from '../../../src/relay/sto
 import type { CheckedOrder, OrderFields } from '../../../src/wire/orders.js'
 import type { WireEvent } from '../../../src/wire/types.js'
 import { wireEvent } from '../helpers.js'
-import { storePerTest, type StoreHarness } from './harness.js'
+import { drain, storePerTest, T0, type StoreHarness } from './harness.js'
 
-const T0 = 1_800_000_000_000
-const LEASE = 30_000
 
 const link = (visitor: string, locators: Locators, at = T0 + 10) => ({ visitor, locators, since: 0, heldAfter: 0, at })
 
@@ -32,16 +30,6 @@ const cart = (recycleStateId: string, ts: number) => wireEvent('cartUpdated', { 
 /** The SDK's purchased() as it reaches /v1/e. */
 const purchase = (orderId: string, recycleStateId: string, ts = T0 + 5) =>
   ({ ...wireEvent('pageViewed', {}, { ts }), type: 'orderCreated', data: { orderId, totalCost: 52.5, items: [{ productId: 'sku-1', quantity: 2, price: 26.25 }], recycleStateId } }) as unknown as WireEvent
-
-/** Every claimable job, acked as sent. */
-async function drain(store: Store, now = T0 + 1000): Promise<Job[]> {
-  const sent: Job[] = []
-  for (let jobs; (jobs = await store.claim({ limit: 10, now, leaseMs: LEASE })).length; ) {
-    sent.push(...jobs)
-    await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: now })))
-  }
-  return sent
-}
 
 type AnyOrderJob = OrderJob | OrderEventJob
 const orderJobs = (jobs: Job[]) => jobs.filter((j): j is AnyOrderJob => j.kind == 'order' || j.kind == 'order-event')

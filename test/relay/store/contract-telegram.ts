@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest'
 import type { Locators } from '../../../src/relay/esputnik/locators.js'
 import type { TelegramAction, TelegramUpdate } from '../../../src/relay/store/telegram-types.js'
 import type { Job, Store, TokensJob } from '../../../src/relay/store/types.js'
-import { storePerTest, type StoreHarness } from './harness.js'
+import { drain, LEASE, storePerTest, T0, type StoreHarness } from './harness.js'
 
-const T0 = 1_800_000_000_000
-const LEASE = 30_000
 const APP = 'app-0b6f9c1e'
 const HOUR = 3_600_000
 
@@ -18,16 +16,6 @@ const start = (updateId: number, chatId: string, codeHash?: string, at = T0 + 10
   action: (codeHash ? { kind: 'start', codeHash } : { kind: 'start' }) as TelegramAction,
   at,
 })
-
-/** Every claimable job, acked as sent. */
-async function drain(store: Store, now = T0 + 1000): Promise<Job[]> {
-  const sent: Job[] = []
-  for (let jobs; (jobs = await store.claim({ limit: 10, now, leaseMs: LEASE })).length; ) {
-    sent.push(...jobs)
-    await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: now })))
-  }
-  return sent
-}
 
 const tokensOf = (jobs: Job[]) => jobs.filter((j): j is TokensJob => j.kind == 'tokens').map((j) => ({ chatId: j.tokens.chatId, app: j.tokens.appUuid, to: j.locators }))
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach } from 'vitest'
-import type { Store } from '../../../src/relay/store/types.js'
+import type { Job, Store } from '../../../src/relay/store/types.js'
 
 /** Where one test's data lives: an empty SQLite file, a fresh PostgreSQL database. */
 export interface StoreHarness {
@@ -33,4 +33,18 @@ export function storePerTest(newHarness: () => Promise<StoreHarness>, use: (stor
       return current
     },
   }
+}
+
+/** The contract tests' clock: a fixed instant, and a lease longer than any test's steps. */
+export const T0 = 1_800_000_000_000
+export const LEASE = 30_000
+
+/** Claims, one call at a time, until nothing is claimable; acks each as sent at `now`. Returns what it sent, in order. */
+export async function drain(store: Store, now = T0 + 1000): Promise<Job[]> {
+  const sent: Job[] = []
+  for (let jobs; (jobs = await store.claim({ limit: 10, now, leaseMs: LEASE })).length; ) {
+    sent.push(...jobs)
+    await store.settle(jobs.map((j) => ({ id: j.id, outcome: 'sent' as const, at: now })))
+  }
+  return sent
 }
