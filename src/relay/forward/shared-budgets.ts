@@ -75,7 +75,13 @@ interface Outcome {
   nodes: number
   held: HeldSlot[]
   got: HeldSlot[]
+  /** Its share is more than it holds: another node has yet to give slots back. */
+  short: boolean
 }
+
+/** While a node holds less than its share, it looks again this soon rather than a whole tick later, up to SHORT_TICKS times in a row. */
+const SHORT_TICK_MS = 100
+const SHORT_TICKS = 20
 
 export function createSharedBudgets<B extends string>(o: SharedBudgetsOptions<B>): SharedBudgets<B> {
   const now = o.now ?? (() => performance.now())
@@ -89,6 +95,7 @@ export function createSharedBudgets<B extends string>(o: SharedBudgetsOptions<B>
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> | undefined
   let failing = false
+  let shortTicks = 0
   let stopped = false
 
   /** One budget's part of a tick. Local times go to the database late (`+ err`), leases come back early. */
@@ -106,10 +113,11 @@ export function createSharedBudgets<B extends string>(o: SharedBudgetsOptions<B>
     const held = await tx.renew(b, node, db + leaseMs)
     const usable = held.filter((h) => h.slot < rate).length
     const got = await tx.acquire(b, node, target - usable, rate, db, db + leaseMs, o.windowMs)
-    return { rate, nodes: live.length, held, got }
+    return { rate, nodes: live.length, held, got, short: usable + got.length < target }
   }
 
-  async function tick() {
+  /** Resolves true when some budget's share is not all here yet. */
+  async function tick(): Promise<boolean> {
     let offset = 0
     let err = 0
     const outcomes = await o.ledger.transaction(async (tx) => {
@@ -139,6 +147,7 @@ export function createSharedBudgets<B extends string>(o: SharedBudgetsOptions<B>
       fair.set(b, nodes ? rate / nodes : o.rates[b])
       report(b, rate, nodes)
     }
+    return outcomes.some(([, outcome]) => outcome.short)
   }
 
   function report(b: B, rate: number, nodes: number) {
@@ -156,17 +165,20 @@ export function createSharedBudgets<B extends string>(o: SharedBudgetsOptions<B>
   function schedule(delay: number) {
     if (stopped) return
     timer = setTimeout(() => {
+      let next = tickMs
       running = tick().then(
-        () => {
+        (short) => {
           if (failing) o.log.info({ node }, 'the shared budgets are renewed again')
           failing = false
+          shortTicks = short ? shortTicks + 1 : 0
+          if (short && shortTicks <= SHORT_TICKS) next = Math.min(tickMs, SHORT_TICK_MS)
         },
         (error: unknown) => {
           if (!failing) o.log.error({ err: error, node }, 'could not renew the shared budgets; calls stop when their slots’ leases end, until the database answers')
           failing = true
         },
       )
-      void running.finally(() => schedule(tickMs))
+      void running.finally(() => schedule(next))
     }, delay)
     timer.unref()
   }
