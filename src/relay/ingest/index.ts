@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie'
-import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { browserCors, notFoundRoutes } from './cors.js'
 import { eventsRoute } from './events.js'
 import { identifyRoute } from './identify.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from './options.js'
@@ -30,15 +30,7 @@ async function browserRoutes(app: FastifyInstance, o: IngestOptions) {
   app.removeContentTypeParser(['application/json', 'text/plain'])
   app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_BATCH_BYTES }, parseJson)
 
-  if (o.config.allowedOrigins.length) {
-    const allowed = new Set(o.config.allowedOrigins)
-    // An exact list; an unknown Origin gets no CORS headers at all.
-    await app.register(cors, {
-      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin) ? origin : false),
-      methods: ['POST'],
-      maxAge: 86_400,
-    })
-  }
+  await browserCors(app, o.config)
   await app.register(rateLimit, { global: false })
   // Parsed only by the events route, and only when the refresh is on.
   if (o.config.visitorCookie) await app.register(cookie, { hook: false })
@@ -52,7 +44,7 @@ async function browserRoutes(app: FastifyInstance, o: IngestOptions) {
 /**
  * Every route that takes input: the browsers' in one context, and the site
  * backend's `/v1/server/identify` (no CORS, a bearer token) in another, only
- * when SERVER_TOKEN is set.
+ * when SERVER_TOKEN is set; and the 404s of /v1/ (cors.ts).
  */
 export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
   if (o.config.identifyTrust == 'unsigned') {
@@ -68,4 +60,5 @@ export async function ingestRoutes(app: FastifyInstance, o: IngestOptions) {
   if (token) await app.register(serverOrdersRoute, { ...o, serverToken: token })
   if (token) await app.register(serverEventsRoute, { ...o, serverToken: token })
   await app.register(telegramRoutes, o)
+  await notFoundRoutes(app, o.config)
 }
