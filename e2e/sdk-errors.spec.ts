@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect, type ConsoleMessage, type Page } from '@playwright/test'
+import { freePort } from '../scripts/free-port.mjs'
+import type { RecordedRequest } from '../src/relay/sandbox/recorder.js'
 import type { TrackerError } from '../src/sdk/types.js'
 
 // What a shop's onError sees in a real browser, against the real relay
@@ -11,7 +12,9 @@ import type { TrackerError } from '../src/sdk/types.js'
 // the fixture server's origin (http://127.0.0.1:4173) and loads the script tag
 // from it (/sdk.js, dist/esputnik-tracker.min.js); its endpoint is a relay
 // started here: one that lists this origin in ALLOWED_ORIGINS, one that lists
-// only another, and one that also has the Telegram settings.
+// only another, one that also has the Telegram settings, and one that forwards
+// an unknown visitor's events at once (ANONYMOUS_EVENTS=forward), so its
+// sandbox shows what it accepted.
 
 const PAGE_ORIGIN = 'http://127.0.0.1:4173'
 const UUID = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/
@@ -19,14 +22,6 @@ const UUID = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/
 interface Relay {
   url: string
   stop(): Promise<void>
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
 }
 
 /** The relay as deployed, on its own port and a throwaway SQLite file, with `allowedOrigins` as ALLOWED_ORIGINS (and `env`). */
@@ -90,17 +85,19 @@ const TELEGRAM = {
 let allowing: Relay
 let refusing: Relay
 let withTelegram: Relay
+let forwarding: Relay
 
 test.beforeAll(async () => {
-  ;[allowing, refusing, withTelegram] = await Promise.all([
+  ;[allowing, refusing, withTelegram, forwarding] = await Promise.all([
     startRelay(PAGE_ORIGIN),
     startRelay('https://another-shop.example'),
     startRelay(PAGE_ORIGIN, TELEGRAM),
+    startRelay(PAGE_ORIGIN, { ANONYMOUS_EVENTS: 'forward' }),
   ])
 })
 
 test.afterAll(async () => {
-  await Promise.all([allowing?.stop(), refusing?.stop(), withTelegram?.stop()])
+  await Promise.all([allowing?.stop(), refusing?.stop(), withTelegram?.stop(), forwarding?.stop()])
 })
 
 type PageEsputnik = ((...args: unknown[]) => string) & { tracker: { telegramLink(): Promise<string> } }
@@ -152,10 +149,47 @@ test('telegramLink resolves the bot link of a relay set up for Telegram, and tel
   expect(link).toMatch(/^https:\/\/t\.me\/ShopTestBot\?start=[\w-]{1,64}$/)
   expect(await errorsOf(page)).toHaveLength(1)
 
-  // A relay without the Telegram settings has no link route.
+  // A relay without the Telegram settings has no link route: its 404 carries CORS, so the page reads it.
   await page.goto(`/sdk-errors.html?endpoint=${allowing.url}`)
   await pageAnswered(page)
   expect(await page.evaluate(() => (window as unknown as { esputnik: PageEsputnik }).esputnik.tracker.telegramLink())).toBe('')
   await expect.poll(() => errorsOf(page)).toHaveLength(2)
-  expect((await errorsOf(page))[1]).toEqual({ method: 'telegramLink', reason: expect.any(String) })
+  expect((await errorsOf(page))[1]).toEqual({ method: 'telegramLink', reason: expect.stringMatching(/^HTTP 404/) })
+})
+
+/** The productIds of the productViewed calls the relay's sandbox has recorded (eSputnik's Generate event). */
+async function viewedUpstream(relay: Relay): Promise<string[]> {
+  const answer = await fetch(`${relay.url}/sandbox/requests?path=${encodeURIComponent('/api/v2/event')}`)
+  const { requests } = (await answer.json()) as { requests: RecordedRequest[] }
+  return requests.flatMap((request) => {
+    const body = request.body as { eventTypeKey: string; params: { name: string; value: string }[] }
+    const product = body.eventTypeKey == 'productViewed' ? body.params.find((param) => param.name == 'product') : undefined
+    return product ? [(JSON.parse(product.value) as { productId: string }).productId] : []
+  })
+}
+
+test('an event too large for eSputnik is refused at ingest and onError gets the reason', async ({ page }) => {
+  await page.goto(`/sdk-errors.html?endpoint=${forwarding.url}`)
+  await pageAnswered(page)
+  // 25 properties of 1,000 characters: each within the relay's checks, together over eSputnik's 20 KB body.
+  const properties = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`note${i}`, 'x'.repeat(1000)]))
+  const batches: string[] = []
+  page.on('request', (request) => void (request.url() == `${forwarding.url}/v1/e` && batches.push(request.postData() ?? '')))
+  const [id, smallId] = await page.evaluate(
+    (properties) => {
+      const { esputnik } = window as unknown as { esputnik: PageEsputnik }
+      return [esputnik('productViewed', { productId: 'p-too-large', price: 10, properties }), esputnik('productViewed', { productId: 'p-small', price: 5 })]
+    },
+    properties,
+  )
+  await expect.poll(() => errorsOf(page), { timeout: 10_000 }).toHaveLength(2)
+  // One batch carried both: the tracker sends what was called within its flush interval together.
+  const batch = batches.map((body) => JSON.parse(body) as { events: { id: string }[] }).find((b) => b.events.some((event) => event.id == id))
+  expect(batch?.events.map((event) => event.id)).toEqual([id, smallId])
+  expect((await errorsOf(page))[1]).toEqual({ method: 'productViewed', id, reason: expect.stringMatching(/at most 20480\b/) })
+  // The other event of the batch was taken: it reaches eSputnik (the sandbox), and nothing is left to retry.
+  // The large one was never stored: had it been, it would have been tried first, and the sandbox records every try.
+  await expect.poll(() => viewedUpstream(forwarding), { timeout: 10_000 }).toContain('p-small')
+  expect(await viewedUpstream(forwarding)).not.toContain('p-too-large')
+  await expect.poll(async () => (await storedBodies(page)).length).toBe(0)
 })
