@@ -63,11 +63,11 @@ export function createOutcomes(o: OutcomesOptions): Outcomes {
       o.metrics.retried.inc()
       o.settle({ id: job.id, outcome: 'retry', nextAttemptAt: Math.round(at), error: error.message, status: error.status })
     },
-    // A retry settlement is the Store's one way to set a job aside until a
-    // time, so the job counts one attempt more; claims then skip it, and the
-    // other operations' jobs behind it are not starved.
+    // Set aside until the pause ends, so claims skip it and the other
+    // operations' jobs behind it are not starved; a pause is no failed
+    // attempt, so the job's backoff and attempt count stay as they were.
     defer(job, until, reason, status) {
-      o.settle({ id: job.id, outcome: 'retry', nextAttemptAt: Math.round(until), error: reason, status })
+      o.settle({ id: job.id, outcome: 'retry', nextAttemptAt: Math.round(until), error: reason, status, attempt: false })
     },
     release(job) {
       o.settle({ id: job.id, outcome: 'release' })

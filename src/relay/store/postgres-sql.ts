@@ -56,7 +56,7 @@ export const SQL = {
   jobsOf: 'SELECT id, visitor, replay FROM jobs WHERE id = ANY($1::text[])',
   sent: `UPDATE jobs SET state = 'sent', payload = NULL, locators = NULL, lease_until = NULL, done_at = $2
     WHERE id = $1 AND state = 'queued'`,
-  retry: `UPDATE jobs SET next_attempt_at = $2, lease_until = NULL, attempts = attempts + 1, last_error = $3, last_status = $4
+  retry: `UPDATE jobs SET next_attempt_at = $2, lease_until = NULL, attempts = attempts + $5, last_error = $3, last_status = $4
     WHERE id = $1 AND state = 'queued'`,
   dead: `UPDATE jobs SET state = 'dead', lease_until = NULL, attempts = attempts + 1, last_error = $3, last_status = $4, done_at = $2
     WHERE id = $1 AND state = 'queued'`,
@@ -116,7 +116,7 @@ export function createPostgresStatements(db: pg.Pool | pg.PoolClient): Statement
     dropHeld: (visitor, count) => changes(SQL.dropHeld, [visitor, count]),
     releaseHeld: (visitor, locators, heldAfter, now, pastBefore) => changes(SQL.releaseHeld, [visitor, locators, heldAfter, now, pastBefore]),
     jobsOf: (ids) => rows<{ id: string; visitor: string; replay: boolean }>(SQL.jobsOf, [ids]),
-    retry: (s) => db.query(SQL.retry, [s.id, s.nextAttemptAt, s.error, s.status ?? null]),
+    retry: (s) => db.query(SQL.retry, [s.id, s.nextAttemptAt, s.error, s.status ?? null, s.attempt === false ? 0 : 1]),
     release: (id) => db.query(SQL.release, [id]),
     markSent: (id, at) => changes(SQL.sent, [id, at]),
     markDead: (s) => changes(SQL.dead, [s.id, s.at, s.reason, s.status ?? null]),

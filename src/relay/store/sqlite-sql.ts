@@ -56,7 +56,7 @@ export function createSqliteStatements(db: Database): Statements {
      next_attempt_at = NULL WHERE visitor = @visitor AND state = 'held' AND received_at >= @heldAfter`,
   )
   const retry = changes(
-    `UPDATE jobs SET next_attempt_at = @nextAttemptAt, lease_until = NULL, attempts = attempts + 1, last_error = @error,
+    `UPDATE jobs SET next_attempt_at = @nextAttemptAt, lease_until = NULL, attempts = attempts + @attempt, last_error = @error,
      last_status = @status WHERE id = @id AND state = 'queued'`,
   )
   const release = changes(`UPDATE jobs SET lease_until = NULL WHERE id = ? AND state = 'queued'`)
@@ -108,7 +108,7 @@ export function createSqliteStatements(db: Database): Statements {
     dropHeld,
     releaseHeld: (visitor, locators, heldAfter, now, pastBefore) => releaseHeld({ visitor, locators, heldAfter, now, pastBefore }),
     jobsOf: (ids) => jobsOf.all(JSON.stringify(ids)),
-    retry: (s) => retry({ id: s.id, nextAttemptAt: s.nextAttemptAt, error: s.error, status: s.status ?? null }),
+    retry: (s) => retry({ id: s.id, nextAttemptAt: s.nextAttemptAt, error: s.error, status: s.status ?? null, attempt: s.attempt === false ? 0 : 1 }),
     release,
     markSent: (id, at) => sent(at, id),
     markDead: (s) => dead({ id: s.id, at: s.at, reason: s.reason, status: s.status ?? null }),

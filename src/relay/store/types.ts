@@ -161,7 +161,8 @@ export interface Link {
 export type Settlement =
   /** `link`: a subscribe succeeded; the visitor is linked in the same transaction, so a crash cannot split them. */
   | { id: string; outcome: 'sent'; at: number; link?: LinkRequest }
-  | { id: string; outcome: 'retry'; nextAttemptAt: number; error: string; status?: number }
+  /** `attempt: false`: set aside until `nextAttemptAt` without counting an attempt (its operation is paused). */
+  | { id: string; outcome: 'retry'; nextAttemptAt: number; error: string; status?: number; attempt?: false }
   | { id: string; outcome: 'dead'; at: number; reason: string; status?: number }
   /** Lease dropped, no attempt counted (forwarding paused or stopping). */
   | { id: string; outcome: 'release' }

@@ -122,6 +122,8 @@ describe.each(STORES)('replay by age on %s', (_name, storeEnv) => {
     const live = wireEvent('searchRequest', { search: 'visitor-seg/live' }, { ts: Date.now() })
     await relay.send(batchOf('visitor-seg', [live]))
     await waitFor(async () => (await relay.delivered()).length == 1, 'the live event')
+    // eSputnik's answer is recorded a moment after the sandbox has the call: wait for the live event's commit.
+    await waitFor(async () => (await counts(relay)).queued == 3, 'the live event recorded as sent')
     expect(await counts(relay)).toMatchObject({ queued: 3, dead: 0 })
     // The shop turns segmentation on: after the pause the history goes, once.
     await relay.faults({})

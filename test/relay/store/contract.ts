@@ -96,6 +96,15 @@ export function describeStoreContract(name: string, open: () => Promise<StoreHar
       expect(again).toMatchObject({ id: job!.id, attempts: 1 })
     })
 
+    it('sets a job aside until a time without counting an attempt, as for a paused operation', async () => {
+      await store.insertEvents(batch('visitor-defer', 1))
+      const [job] = await store.claim({ limit: 1, now: T0, leaseMs: LEASE })
+      await store.settle([{ id: job!.id, outcome: 'retry', nextAttemptAt: T0 + 5000, error: 'not sent: event-v2 is paused', attempt: false }])
+      expect(await store.claim({ limit: 1, now: T0 + 4999, leaseMs: LEASE })).toEqual([])
+      const [again] = await store.claim({ limit: 1, now: T0 + 5000, leaseMs: LEASE })
+      expect(again).toMatchObject({ id: job!.id, attempts: 0 })
+    })
+
     it('makes every job waiting for a retry due now, and nothing else', async () => {
       await store.insertEvents(batch('visitor-retry-now', 4))
       await store.insertEvents(batch('visitor-retry-held', 1, { anonymous: 'hold' }))
