@@ -38,7 +38,7 @@ export interface SlotPacer extends Pacer {
   slotIds(): number[]
   /** The slots held now, in flight or not, and of them the usable ones (below the retired limit). */
   held(): { all: number; usable: number }
-  /** Since the last call: did a call wait for a slot (rather than for its turn), and how many calls started in the last window. */
+  /** Since the last call: did a call wait for a slot (rather than for its turn), and how many calls a window it started (at the pace since the last call, or over the last window if that was longer ago). */
   demand(): { hungry: boolean; recentStarts: number }
 }
 
@@ -66,6 +66,7 @@ export function createSlotPacer(options: SlotPacerOptions): SlotPacer {
   let limit = Infinity
   let lastStart = -Infinity
   let hungry = false
+  let lastDemand = now()
   let changed = signalled()
   let chain: Promise<void> = Promise.resolve()
 
@@ -178,8 +179,13 @@ export function createSlotPacer(options: SlotPacerOptions): SlotPacer {
     demand() {
       const t = now()
       while (starts.length && starts[0]! <= t - windowMs) starts.shift()
-      const result = { hungry, recentStarts: starts.length }
+      // Since the last look, scaled to a window: a node whose work ran out says so at the next tick, not a window later.
+      const elapsed = t - lastDemand
+      const since = starts.filter((at) => at > lastDemand).length
+      const recentStarts = elapsed > 0 && elapsed < windowMs ? Math.ceil((since * windowMs) / elapsed) : starts.length
+      const result = { hungry, recentStarts }
       hungry = false
+      lastDemand = t
       return result
     },
   }

@@ -34,8 +34,12 @@ describe('the pacer of a shared budget, over the slots a node holds', () => {
     expect(started).toBe(false)
     pacer.renew(0, performance.now() + 5000)
     await turn
-    expect(pacer.demand().hungry).toBe(true)
-    expect(pacer.demand()).toEqual({ hungry: false, recentStarts: 1 })
+    // One call in the ~100 ms since it was made: about ten a window at that pace.
+    const first = pacer.demand()
+    expect(first.hungry).toBe(true)
+    expect(first.recentStarts).toBeGreaterThanOrEqual(1)
+    // Nothing started since: it asks for nothing more.
+    expect(pacer.demand()).toEqual({ hungry: false, recentStarts: 0 })
   })
 
   it('does not use slots above the rate once the rate went down, and gives them back when idle', async () => {
