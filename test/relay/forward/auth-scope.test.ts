@@ -35,6 +35,8 @@ describe('a 403 on one operation', () => {
     const subscribe = { v: 1, id: 'subscribe-scope-0001', ts: Date.now(), visitor: 'visitor-scope-1', email: 'scope@example.com' }
     expect((await relay.post('/v1/subscribe', subscribe)).status).toBe(202)
     await waitFor(() => receiver.calls.some((c) => c.path == PATH_SUBSCRIBE_CONTACT), 'the refused subscribe')
+    // The receiver records the call before it answers; the relay pauses once it has read the 403.
+    await waitFor(() => relay.app.relay.forwarder.pauses().length, 'the pause of Subscribe contact')
 
     // Events sent after the refusal, in two batches, go through during the pause.
     await relay.send(batchOf('visitor-scope-2', [wireEvent('searchRequest', { search: 'after-1' })]))
@@ -51,7 +53,9 @@ describe('a 403 on one operation', () => {
     const metrics = await (await fetch(`${relay.url}/metrics`)).text()
     expect(metrics).toContain('esputnik_relay_upstream_paused{operation="subscribe"} 1')
     expect(metrics).toContain('esputnik_relay_upstream_paused{operation="event-v2"} 0')
-    // The subscribe waits in the store, queued, for the pause to end.
+    // The subscribe waits in the store, queued, for the pause to end. The relay records the
+    // events as sent a moment after the receiver got them, so wait for that before reading the counts.
+    await waitFor(async () => (await relay.app.relay.store.counts()).sent == 2, 'both events recorded as sent')
     expect(await relay.app.relay.store.counts()).toMatchObject({ queued: 1, sent: 2, dead: 0 })
   })
 })
