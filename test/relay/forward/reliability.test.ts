@@ -69,7 +69,9 @@ describe('when eSputnik fails', () => {
   })
 
   it('pauses on 401 without losing events, names the pause in /readyz (still 200), and resumes by itself', async () => {
-    const pauseMs = 700
+    // Long enough that the checks made during the pause, up to the counts below, are done
+    // before it ends even on a slow machine: once it ends, the forwarder sends the queued events.
+    const pauseMs = 1500
     const relay = await start({ config: { authPauseMs: pauseMs } })
     await relay.faults({ status: 401, count: 1 })
     await relay.send(batchOf('visitor-auth-1', [wireEvent('pageViewed', {})]))
