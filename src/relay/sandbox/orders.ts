@@ -1,4 +1,4 @@
-import { escapeHtml } from './page.js'
+import { escapeHtml } from './escape-html.js'
 
 /**
  * The sandbox's Add orders (`POST /api/v1/orders`, docs/esputnik-api.md

@@ -1,3 +1,4 @@
+import { escapeHtml } from './escape-html.js'
 import { ordersTable } from './orders.js'
 import { pastEventsAccepted, pastEventsChips, pastEventsTable } from './past-events-view.js'
 import type { RecordedRequest } from './recorder.js'
@@ -8,8 +9,6 @@ import type { RecordedRequest } from './recorder.js'
  * assets) so it works offline and behind any proxy.
  */
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!)
 
 const pretty = (value: unknown) => escapeHtml(typeof value == 'string' ? value : JSON.stringify(value, null, 2))
 

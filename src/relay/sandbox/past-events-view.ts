@@ -1,4 +1,4 @@
-import { escapeHtml } from './page.js'
+import { escapeHtml } from './escape-html.js'
 import type { RecordedRequest } from './recorder.js'
 
 /** The sandbox page's view of a Past events call: each event when it happened, its type and key, its params and its status. */

@@ -18,16 +18,8 @@ import type { Settlement, SubscribePayload } from './types.js'
  * PostgreSQL.
  */
 
-/** A statement's outcome: the value itself (SQLite) or a Promise of it (PostgreSQL). */
-export type Answer<T> = T | Promise<T>
-
-/** A decision in progress: it yields each statement's answer and is resumed with its value. */
-export type Work<T> = Generator<unknown, T, unknown>
-
-/** Inside a decision: `const rows = yield* answered(s.links(visitor))`. */
-export function* answered<T>(answer: Answer<T>): Generator<Answer<T>, T, unknown> {
-  return (yield answer) as T
-}
+export { answered, type Answer, type Work } from './answer.js'
+import type { Answer, Work } from './answer.js'
 
 /** Runs a decision whose statements all answer at once (SQLite, inside `db.transaction`). */
 export function runSync<T>(work: Work<T>): T {

@@ -1,4 +1,4 @@
-import type { Answer } from './dialect.js'
+import type { Answer } from './answer.js'
 import type { LinkRow } from './rows.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { Locators } from '../esputnik/locators.js'
-import type { JobState } from './types.js'
+import type { JobState } from './job-state.js'
 
 /**
  * The Store's erase (store/erase.ts decides, for both stores): everything the

@@ -1,4 +1,4 @@
-import type { Answer } from './dialect.js'
+import type { Answer } from './answer.js'
 
 /**
  * The order statements a database gives the Store (part of Statements in

@@ -17,7 +17,7 @@ import type { TelegramStore, TokensPayload } from './telegram-types.js'
 
 export type JobKind = 'event' | 'subscribe' | 'tokens' | 'order' | 'order-event'
 /** held: waits for the visitor's link; queued: to be sent; sent and dead: done. */
-export type JobState = 'held' | 'queued' | 'sent' | 'dead'
+export type { JobState } from './job-state.js'
 export type AnonymousPolicy = 'hold' | 'forward'
 
 /** A checked subscribe request, kept until eSputnik has accepted it. */
