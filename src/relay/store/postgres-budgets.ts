@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import type { BudgetLedger, BudgetTx, HeldSlot, LiveNode } from './budget-ledger.js'
 import { LOCK_BUDGETS } from './postgres-schema.js'
+import { inTransaction } from './postgres-tx.js'
 
 /** The statements of a tick (store/budget-ledger.ts says what each does). */
 export const BUDGET_SQL = {
@@ -62,24 +63,10 @@ function statements(c: pg.PoolClient): BudgetTx {
 export function createPostgresBudgetLedger(pool: pg.Pool): BudgetLedger {
   return {
     async transaction(work) {
-      const c = await pool.connect()
-      // A connection that breaks between two statements errors on the client, not on a query: the query after it fails.
-      const ignore = () => undefined
-      c.on('error', ignore)
-      try {
-        await c.query('BEGIN')
+      return inTransaction(pool, async (c) => {
         await c.query(BUDGET_SQL.lock, [LOCK_BUDGETS])
-        const result = await work(statements(c))
-        await c.query('COMMIT')
-        c.release()
-        return result
-      } catch (error) {
-        const broken = await c.query('ROLLBACK').then(() => undefined, (e: Error) => e)
-        c.release(broken)
-        throw error
-      } finally {
-        c.off('error', ignore)
-      }
+        return work(statements(c))
+      })
     },
   }
 }

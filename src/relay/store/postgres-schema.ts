@@ -1,5 +1,5 @@
 import type { Pool } from 'pg'
-import { QUEUE_INDEXES } from './schema.js'
+import { orderTables, QUEUE_INDEXES, telegramTables } from './schema.js'
 
 /**
  * Advisory lock classes (the two-int4 form, a key space apart from bigint
@@ -78,54 +78,14 @@ export const MIGRATIONS: string[] = [
   // schema's (SQLite never checked it), so a new kind of job needs no migration.
   `
   ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
-  CREATE TABLE telegram_codes (
-    code_hash  text PRIMARY KEY,   -- SHA-256 of the code, base64url: the code itself is never stored
-    visitor    text,               -- the visitor it was made for, or NULL for a contact the shop named
-    locators   text,               -- JSON: that contact
-    created_at bigint NOT NULL,
-    expires_at bigint NOT NULL,
-    used_at    bigint,
-    chat_id    text                -- the chat that used it
-  );
-  CREATE INDEX telegram_codes_expiry ON telegram_codes (expires_at);
-  CREATE TABLE telegram_chats (
-    chat_id       text PRIMARY KEY,
-    app_uuid      text NOT NULL,   -- the bot's app in eSputnik
-    visitor       text,            -- bound to a visitor (its link names the contact) ...
-    locators      text,            -- ... or, JSON, straight to a contact
-    code_hash     text,            -- the code that bound it
-    bound_at      bigint NOT NULL,
-    waiting_since bigint           -- its token waits for the visitor's link since then; NULL: nothing waits
-  );
-  CREATE INDEX telegram_chats_waiting ON telegram_chats (visitor) WHERE waiting_since IS NOT NULL;
-  CREATE TABLE telegram_updates (
-    app_uuid    text NOT NULL,
-    update_id   bigint NOT NULL,
-    received_at bigint NOT NULL,
-    PRIMARY KEY (app_uuid, update_id)
-  );
-  CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
+  ${telegramTables('bigint')}
   `,
   // Orders (store/orders.ts), as SQLite's step: each visitor's last cart, and what an order's first
   // status said for the later ones. Order jobs are rows of jobs with kinds 'order' and 'order-event':
   // the kind is the code's to check, not the schema's (the Telegram step drops the check too).
   `
   ALTER TABLE jobs DROP CONSTRAINT IF EXISTS jobs_kind_check;
-  CREATE TABLE visitor_carts (
-    visitor          text PRIMARY KEY,
-    recycle_state_id text NOT NULL,
-    ts               bigint NOT NULL, -- the cartUpdated's ts: a later one replaces it
-    seen_at          bigint NOT NULL
-  );
-  CREATE INDEX visitor_carts_age ON visitor_carts (seen_at);
-  CREATE TABLE order_contexts (
-    order_id         text PRIMARY KEY,
-    visitor          text,
-    locators         text,            -- JSON: the contact the backend named for the order
-    recycle_state_id text,
-    first_at         bigint NOT NULL
-  );
-  CREATE INDEX order_contexts_age ON order_contexts (first_at);
+  ${orderTables('bigint')}
   `,
   // Replay by age: which replay jobs go as past events (decided when they are queued for replay).
   `

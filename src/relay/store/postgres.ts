@@ -3,6 +3,7 @@ import { runAsync, type Dialect } from './dialect.js'
 import { createPostgresBudgetLedger } from './postgres-budgets.js'
 import { migrate } from './postgres-schema.js'
 import { createPostgresStatements } from './postgres-sql.js'
+import { inTransaction } from './postgres-tx.js'
 import { createStore } from './store.js'
 import type { Store } from './types.js'
 
@@ -73,21 +74,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   let closed: Promise<void> | undefined
   const dialect: Dialect = {
     statements,
-    transaction: async (work) => {
-      const c = await pool.connect()
-      try {
-        await c.query('BEGIN')
-        const result = await runAsync(work(createPostgresStatements(c)))
-        await c.query('COMMIT')
-        c.release()
-        return result
-      } catch (error) {
-        // A connection that failed mid-transaction is dropped, not handed to the next caller.
-        const broken = await c.query('ROLLBACK').then(() => undefined, (e: Error) => e)
-        c.release(broken)
-        throw error
-      }
-    },
+    transaction: (work) => inTransaction(pool, (c) => runAsync(work(createPostgresStatements(c)))),
     close: () => (closed ??= pool.end()),
   }
   return { migrated, ...createStore(dialect), budgets: createPostgresBudgetLedger(pool) }

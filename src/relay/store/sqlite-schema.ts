@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { QUEUE_INDEXES } from './schema.js'
+import { orderTables, QUEUE_INDEXES, telegramTables } from './schema.js'
 
 /**
  * Schema migrations, applied in order and recorded in `PRAGMA user_version`.
@@ -59,53 +59,13 @@ export const MIGRATIONS: string[] = [
   // Telegram: link codes, the chats they bind, the webhook's update ids (store/telegram.ts).
   // Tokens jobs are rows of jobs with kind 'tokens': the kind is the code's to check, not the schema's.
   `
-  CREATE TABLE telegram_codes (
-    code_hash  TEXT PRIMARY KEY,   -- SHA-256 of the code, base64url: the code itself is never stored
-    visitor    TEXT,               -- the visitor it was made for, or NULL for a contact the shop named
-    locators   TEXT,               -- JSON: that contact
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used_at    INTEGER,
-    chat_id    TEXT                -- the chat that used it
-  );
-  CREATE INDEX telegram_codes_expiry ON telegram_codes (expires_at);
-  CREATE TABLE telegram_chats (
-    chat_id       TEXT PRIMARY KEY,
-    app_uuid      TEXT NOT NULL,   -- the bot's app in eSputnik
-    visitor       TEXT,            -- bound to a visitor (its link names the contact) ...
-    locators      TEXT,            -- ... or, JSON, straight to a contact
-    code_hash     TEXT,            -- the code that bound it
-    bound_at      INTEGER NOT NULL,
-    waiting_since INTEGER          -- its token waits for the visitor's link since then; NULL: nothing waits
-  );
-  CREATE INDEX telegram_chats_waiting ON telegram_chats (visitor) WHERE waiting_since IS NOT NULL;
-  CREATE TABLE telegram_updates (
-    app_uuid    TEXT NOT NULL,
-    update_id   INTEGER NOT NULL,
-    received_at INTEGER NOT NULL,
-    PRIMARY KEY (app_uuid, update_id)
-  );
-  CREATE INDEX telegram_updates_age ON telegram_updates (received_at);
+  ${telegramTables('INTEGER')}
   `,
   // Orders (store/orders.ts): the cart of each visitor's last cartUpdated, and what an order's first
   // status said (its visitor, contact and cart) for the later ones. Order jobs are rows of jobs with
   // kinds 'order' and 'order-event'.
   `
-  CREATE TABLE visitor_carts (
-    visitor          TEXT PRIMARY KEY,
-    recycle_state_id TEXT NOT NULL,
-    ts               INTEGER NOT NULL, -- the cartUpdated's ts: a later one replaces it
-    seen_at          INTEGER NOT NULL
-  );
-  CREATE INDEX visitor_carts_age ON visitor_carts (seen_at);
-  CREATE TABLE order_contexts (
-    order_id         TEXT PRIMARY KEY,
-    visitor          TEXT,
-    locators         TEXT,             -- JSON: the contact the backend named for the order
-    recycle_state_id TEXT,
-    first_at         INTEGER NOT NULL
-  );
-  CREATE INDEX order_contexts_age ON order_contexts (first_at);
+  ${orderTables('INTEGER')}
   `,
   // Replay by age: which replay jobs go as past events (decided when they are queued for replay).
   `
