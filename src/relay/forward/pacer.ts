@@ -1,3 +1,5 @@
+import { oneAtATime } from './one-at-a-time.js'
+
 /**
  * Paces upstream calls so that no window of one second ever holds more than
  * `ratePerSec` of them, where eSputnik receives them, whatever the backlog and
@@ -86,8 +88,6 @@ export function createPacer(options: PacerOptions): Pacer {
   const settled = new Array<Promise<void> | undefined>(rate)
   let head = 0
   let slot = -Infinity
-  // Callers queue on this chain, so two of them never get the same slot.
-  let chain: Promise<void> = Promise.resolve()
 
   async function next(signal: AbortSignal): Promise<PacerDone> {
     for (;;) {
@@ -121,13 +121,6 @@ export function createPacer(options: PacerOptions): Pacer {
 
   return {
     intervalMs,
-    take(signal) {
-      const turn = chain.then(() => next(signal))
-      chain = turn.then(
-        () => undefined,
-        () => undefined,
-      )
-      return turn
-    },
+    take: oneAtATime(next),
   }
 }

@@ -1,4 +1,5 @@
 import { sleep, type Pacer, type PacerDone } from './pacer.js'
+import { oneAtATime } from './one-at-a-time.js'
 
 /**
  * The pacer of one budget when several relay nodes share it (PostgreSQL):
@@ -68,7 +69,6 @@ export function createSlotPacer(options: SlotPacerOptions): SlotPacer {
   let hungry = false
   let lastDemand = now()
   let changed = signalled()
-  let chain: Promise<void> = Promise.resolve()
 
   function signalled() {
     let fire!: () => void
@@ -138,14 +138,7 @@ export function createSlotPacer(options: SlotPacerOptions): SlotPacer {
 
   return {
     intervalMs: windowMs,
-    take(signal) {
-      const turn = chain.then(() => next(signal))
-      chain = turn.then(
-        () => undefined,
-        () => undefined,
-      )
-      return turn
-    },
+    take: oneAtATime(next),
     grant(n, freeAt, leaseUntil) {
       slots.set(n, { freeAt, leaseUntil, busy: false })
       notify()
