@@ -2,6 +2,7 @@
  * The SDK's public types: what each helper takes, what `onError` receives and
  * the tracker itself. The wire format they turn into is src/wire/types.ts.
  */
+import type { OrderLine } from '../wire/orders.js'
 import type { CartProduct, EventType, IdentifyRequest, ProductProperties, SubscribeRequest } from '../wire/types.js'
 
 /** `pageViewed`'s input. */
@@ -64,23 +65,8 @@ export interface SearchInput {
   isFound?: boolean | 0 | 1
 }
 
-/** One line of a `purchased` order. */
-export interface OrderItem {
-  /** Your product id, as in the product feed (eSputnik's externalItemId). */
-  productId: string
-  /** How many of it were bought. */
-  quantity: number
-  /** The price of one. */
-  price: number
-  /** The product's name. */
-  name?: string
-  /** The product's category. */
-  category?: string
-  /** The product's page. */
-  url?: string
-  /** The product's picture. */
-  imageUrl?: string
-}
+/** One line of a `purchased` order: the same line the shop's backend sends to `/v1/server/orders`. */
+export type OrderItem = OrderLine
 
 /** `purchased`'s input: the order the thank-you page shows. */
 export interface PurchaseInput {

@@ -29,17 +29,21 @@ export const isOrderEventType = (type: unknown): type is OrderEventType =>
 /** Most orders in one `POST /v1/server/orders`. */
 export const MAX_ORDERS_PER_REQUEST = 500
 
-/** One line of an order. */
+/** One line of an order, from the backend's orders or the SDK's `purchased`. */
 export interface OrderLine {
   /** Your product id, as in the product feed (eSputnik's externalItemId). */
   productId: string
+  /** How many of it were bought. */
   quantity: number
   /** The price of one (eSputnik's cost). */
   price: number
+  /** The product's name. */
   name?: string
+  /** The product's category. */
   category?: string
   /** The product's page. */
   url?: string
+  /** The product's picture. */
   imageUrl?: string
 }
 
