@@ -1,5 +1,5 @@
 import puppeteer, { type Page } from 'puppeteer-core'
-import { pageExpression, type Tab } from '../scenarios/driver.js'
+import { pageExpression, toBrowserCookie, type Tab } from '../scenarios/driver.js'
 import type { Engine, OpenDriver } from './engine.js'
 
 // Debian's Firefox ESR (firefox-esr), driven by puppeteer-core over WebDriver
@@ -44,14 +44,7 @@ export async function launchFirefox({ origin }: FirefoxOptions): Promise<Engine>
       version,
       tab: tabOf(first),
       newTab: async () => tabOf(await newPage()),
-      cookies: async () =>
-        (await context.cookies()).map(({ name, value, expires, sameSite }) => ({
-          name,
-          value,
-          // Puppeteer says -1 for a session cookie.
-          expires: expires < 0 ? undefined : expires,
-          sameSite,
-        })),
+      cookies: async () => (await context.cookies()).map(toBrowserCookie),
       offline: async (on) => {
         isOffline = on
         await Promise.all((await context.pages()).map((page) => page.setOfflineMode(on)))

@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from '@playwright/test'
-import type { Driver, Tab } from '../scenarios/driver.js'
+import { toBrowserCookie, type Driver, type Tab } from '../scenarios/driver.js'
 
 /** The scenarios' driver over a Playwright test's page and context (Debian's Chromium, playwright.config.ts). */
 export function createPlaywrightDriver(page: Page, context: BrowserContext): Driver {
@@ -13,14 +13,7 @@ export function createPlaywrightDriver(page: Page, context: BrowserContext): Dri
     engine: 'chromium',
     tab: tabOf(page),
     newTab: async () => tabOf(await context.newPage()),
-    cookies: async () =>
-      (await context.cookies()).map(({ name, value, expires, sameSite }) => ({
-        name,
-        value,
-        // Playwright says -1 for a session cookie.
-        expires: expires < 0 ? undefined : expires,
-        sameSite,
-      })),
+    cookies: async () => (await context.cookies()).map(toBrowserCookie),
     offline: (on) => context.setOffline(on),
     // Chromium's own switch (DevTools protocol): document.cookie reads empty and
     // ignores writes, while localStorage still works. It holds for this tab across loads.

@@ -13,6 +13,14 @@ export interface BrowserCookie {
   sameSite?: string
 }
 
+/** A cookie as Playwright and Puppeteer list it, which both say -1 for a session cookie. */
+export const toBrowserCookie = ({ name, value, expires, sameSite }: { name: string; value: string; expires: number; sameSite?: string }): BrowserCookie => ({
+  name,
+  value,
+  expires: expires < 0 ? undefined : expires,
+  sameSite,
+})
+
 /** One tab. Paths are on the fixture server (e2e/fixture-server.mjs). */
 export interface Tab {
   /** Opens `path` and waits for its load event. */
