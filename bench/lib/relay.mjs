@@ -6,11 +6,13 @@
 // per bench process (under .tmp/, inside the repo, so node_modules resolves).
 import { spawn, spawnSync } from 'node:child_process'
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { freePort } from '../../scripts/free-port.mjs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { progress } from './report.mjs'
+
+export { freePort }
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const KEEP = process.env.BENCH_KEEP == '1'
@@ -63,17 +65,6 @@ export function distSnapshot() {
   return (snapshot = join(dir, 'dist'))
 }
 
-/** A free loopback port (bound, read, released). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 

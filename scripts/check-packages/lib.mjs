@@ -1,7 +1,6 @@
 // Helpers of scripts/check-packages.mjs: child processes, npm with the user's
 // npmrc, a free port, waiting on an HTTP answer.
 import { spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
 export const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -60,17 +59,7 @@ export async function runOk(command, args, options) {
 
 export const npm = (args, options) => runOk('npm', args, options)
 
-/** A port nothing listens on right now. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
+export { freePort } from '../free-port.mjs'
 
 /** Polls url until it answers `status` or deadlineMs passes; gives the last response or error. */
 export async function waitForStatus(url, status, { deadlineMs = 20_000, stillRunning = () => true } = {}) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
+import { freePort } from '../../scripts/free-port.mjs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { PATH_GENERATE_EVENT } from '../../src/relay/esputnik/event-v2.js'
 import { PATH_SUBSCRIBE_CONTACT } from '../../src/relay/esputnik/subscribe.js'
@@ -61,15 +61,6 @@ const nodeEnv = (db: TestDatabase, r: Receiver, extra: Record<string, string> = 
 async function sentBy(relay: TestRelay) {
   const text = await (await fetch(`${relay.url}/metrics`)).text()
   return Number(/^esputnik_relay_events_sent_total (\d+)/m.exec(text)?.[1] ?? NaN)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 }
 
 /** A relay node in a process of its own (the source run by tsx), so it can be killed with SIGKILL. */
