@@ -3,7 +3,8 @@ import { normalizeEmail, normalizePhone } from './contact.js'
 import { locatorProblem } from './locators.js'
 import { ID_RULE, isId, isTime } from './ids.js'
 import { checkSchema, isObject, ValidationError, type Schema } from './schema.js'
-import { WIRE_VERSION, type IdentifyRequest, type ServerIdentifyRequest, type SubscribeRequest } from './types.js'
+import { WIRE_VERSION, type IdentifyRequest, type SubscribeRequest } from './types.js'
+import type { ServerIdentifyRequest } from './server-types.js'
 
 /**
  * The relay's checks of subscribe and identify requests. The SDK posts them as

@@ -4,7 +4,8 @@ import { ID_RULE, isId } from './ids.js'
 import { locatorProblem } from './locators.js'
 import { isOrderEventType } from './orders.js'
 import { isObject, ValidationError } from './schema.js'
-import type { AnyWireEvent, ServerContact } from './types.js'
+import type { AnyWireEvent } from './types.js'
+import type { ServerContact } from './server-types.js'
 
 /**
  * `POST /v1/server/events` from the shop's backend: events of any type (the

@@ -1,7 +1,8 @@
 import { normalizeEmail, normalizePhone } from './contact.js'
 import { ID_RULE, isId } from './ids.js'
 import { checkSchema, isObject, ValidationError, type Schema } from './schema.js'
-import { WIRE_VERSION, type TelegramContact, type TelegramLinkRequest } from './types.js'
+import { WIRE_VERSION, type TelegramLinkRequest } from './types.js'
+import type { ServerContact } from './server-types.js'
 
 /**
  * The relay's checks of the Telegram requests: the SDK's link request, and
@@ -14,7 +15,7 @@ import { WIRE_VERSION, type TelegramContact, type TelegramLinkRequest } from './
 export const MAX_SERVER_TOKENS = 1000
 
 /** Who a link or a token is for: a visitor of the SDK (its link gives the contact), or a contact the shop names. */
-export type TelegramTarget = { visitorId: string } | { contact: TelegramContact }
+export type TelegramTarget = { visitorId: string } | { contact: ServerContact }
 
 /** A token of the shop's own bot, checked. */
 export interface CheckedTelegramToken {
@@ -52,8 +53,8 @@ export function checkTelegramLink(input: unknown): TelegramLinkRequest {
 }
 
 /** The contact's identifiers of a backend call, normalised; at least one. */
-function checkContact(body: Record<string, unknown>, withContactId: boolean): TelegramContact {
-  const out = checkSchema(CONTACT, body) as TelegramContact
+function checkContact(body: Record<string, unknown>, withContactId: boolean): ServerContact {
+  const out = checkSchema(CONTACT, body) as ServerContact
   for (const [key, normalize] of [['email', normalizeEmail], ['phone', normalizePhone]] as const) {
     if (out[key] === undefined) continue
     const value = normalize(out[key])

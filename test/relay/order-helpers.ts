@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { expect } from 'vitest'
 import type { RecordedRequest } from '../../src/relay/sandbox/recorder.js'
-import type { ServerOrdersResponse } from '../../src/wire/types.js'
+import type { ServerOrdersResponse } from '../../src/wire/server-types.js'
 import { upstreamBodyErrors } from '../support/openapi.js'
 import { waitFor, type TestRelay } from './helpers.js'
 import { SERVER_TOKEN } from './identity-helpers.js'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { checkErase, type CheckedErase } from '../../wire/erase.js'
-import { PATHS, type EraseResponse } from '../../wire/types.js'
+import { PATHS } from '../../wire/types.js'
+import type { EraseResponse } from '../../wire/server-types.js'
 import type { EraseTarget } from '../store/erase-types.js'
 import type { Store } from '../store/types.js'
 import { MAX_REQUEST_BYTES } from './options.js'

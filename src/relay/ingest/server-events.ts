@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { parseServerEvents, type ServerEvent } from '../../wire/server-events.js'
-import { PATHS, type AnyWireEvent, type ServerContact, type ServerEventsResponse } from '../../wire/types.js'
+import { PATHS, type AnyWireEvent } from '../../wire/types.js'
+import type { ServerContact, ServerEventsResponse } from '../../wire/server-types.js'
 import { pastBefore } from '../esputnik/past-events.js'
 import type { NewEvents } from '../store/types.js'
 import type { IngestOptions } from './options.js'

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { parseServerOrders } from '../../wire/orders.js'
-import { PATHS, type ServerOrdersResponse } from '../../wire/types.js'
+import { PATHS } from '../../wire/types.js'
+import type { ServerOrdersResponse } from '../../wire/server-types.js'
 import type { IngestOptions } from './options.js'
 import { requireServerToken } from './server-auth.js'
 

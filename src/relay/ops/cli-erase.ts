@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { checkErase, type EraseField } from '../../wire/erase.js'
-import type { EraseResponse } from '../../wire/types.js'
+import type { EraseResponse } from '../../wire/server-types.js'
 import { erasePerson } from '../ingest/server-erase.js'
 import type { Store } from '../store/types.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EraseResponse } from '../../../src/wire/types.js'
+import type { EraseResponse } from '../../../src/wire/server-types.js'
 import { batchOf, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, deliveries, SERVER_TOKEN, startIdentityRelay, subscribeBody } from '../identity-helpers.js'
 import { quietRecord, recordText } from '../quiet.js'

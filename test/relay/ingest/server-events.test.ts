@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { ServerEventsResponse } from '../../../src/wire/types.js'
+import type { ServerEventsResponse } from '../../../src/wire/server-types.js'
 import { upstreamBodyErrors } from '../../support/openapi.js'
 import { batchOf, startTestRelay, stoppedAfterEach, waitFor, wireEvent, type TestRelay } from '../helpers.js'
 import { bodyOf, paramOf, SERVER_TOKEN } from '../identity-helpers.js'

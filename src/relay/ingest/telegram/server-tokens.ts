@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { ValidationError } from '../../../wire/schema.js'
 import { checkServerTelegramToken, checkServerTelegramTokens, type CheckedTelegramToken } from '../../../wire/telegram.js'
-import { PATHS, type ServerTelegramTokensResponse } from '../../../wire/types.js'
+import { PATHS } from '../../../wire/types.js'
+import type { ServerTelegramTokensResponse } from '../../../wire/server-types.js'
 import { MAX_BATCH_BYTES, type IngestOptions } from '../options.js'
 import { ownerOf } from './link.js'
 
